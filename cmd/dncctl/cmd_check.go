@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dncctl/dncctl/scrub"
+)
+
+type checkOptions struct {
+	IO        *iostreams
+	OpenStore storeOpener
+
+	Numbers []string
+	Region  string
+	Channel string
+}
+
+func newCheckCmd(f *factory) *cobra.Command {
+	opts := &checkOptions{IO: f.IO, OpenStore: f.OpenStore}
+	cmd := &cobra.Command{
+		Use:   "check NUMBER...",
+		Short: "Say whether numbers may be called",
+		Long: `Check normalizes each number as scrub does and looks it up on the
+blacklist, the opt-outs for --channel and the whitelist. It prints one line
+per number:
+
+  E164<TAB>callable|opted_out|blacklisted|invalid<TAB>detail
+
+(an invalid number is printed as it was given).
+
+Exit status:
+  0  every number may be called
+  1  failed (for example, the store cannot be read)
+  2  usage error
+  3  at least one number may not be called`,
+		Example: `  dncctl check +34612345678 +8613800138000
+  dncctl check "612 345 678" --region ES --channel sms
+  dncctl check 13800138000 --region CN || echo "do not call"`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("no number to check")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Numbers = args
+			return runCheck(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Region, "region", "", "default region (ISO code) for numbers without a country code")
+	cmd.Flags().StringVar(&opts.Channel, "channel", "voice", "campaign channel: voice, sms, whatsapp, email")
+	bindConfig(cmd.Flags(), "region")
+	bindConfig(cmd.Flags(), "channel")
+	return cmd
+}
+
+// checkStatus names a decision in check's output.
+var checkStatus = map[scrub.Reason]string{
+	"":                        "callable",
+	scrub.ReasonBlacklisted:   "blacklisted",
+	scrub.ReasonOptedOut:      "opted_out",
+	scrub.ReasonInvalidNumber: "invalid",
+	scrub.ReasonNoPhone:       "invalid",
+}
+
+func runCheck(ctx context.Context, opts *checkOptions) error {
+	channel, err := scrub.ParseChannel(opts.Channel)
+	if err != nil {
+		return &usageError{err: fmt.Errorf("--channel: %w", err)}
+	}
+	norm, err := scrub.NewNormalizer(opts.Region)
+	if err != nil {
+		return &usageError{err: fmt.Errorf("--region: %w", err)}
+	}
+	st, err := opts.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	idx, err := st.LoadIndex(ctx, channel)
+	if err != nil {
+		return err
+	}
+	if idx.Len() == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no list entries for %s.\n", st.Path(), channel)
+	}
+	allCallable := true
+	for _, raw := range opts.Numbers {
+		d := scrub.Check(norm, idx, raw)
+		first, detail := d.Number.E164, d.Detail
+		if first == "" {
+			first = strings.TrimSpace(raw)
+		}
+		if d.Clean() {
+			detail = strings.TrimPrefix(strings.Join([]string{d.Number.Type, d.Number.Region, detail}, " "), " ")
+		} else {
+			allCallable = false
+		}
+		if _, err := fmt.Fprintf(opts.IO.Out, "%s\t%s\t%s\n", first, checkStatus[d.Reason], strings.TrimSpace(detail)); err != nil {
+			return err
+		}
+	}
+	if !allCallable {
+		return &exitError{code: exitNotCallable}
+	}
+	return nil
+}

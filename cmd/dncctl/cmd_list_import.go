@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dncctl/dncctl/exporters"
+	"github.com/dncctl/dncctl/importers"
+	"github.com/dncctl/dncctl/scrub"
+	"github.com/dncctl/dncctl/store"
+)
+
+type listImportOptions struct {
+	IO        *iostreams
+	OpenStore storeOpener
+	Now       func() time.Time
+	User      func() string
+	List      scrub.List
+	File      string
+	PhoneCol  string
+	Refused   string
+	entryFlags
+}
+
+func newListImportCmd(f *factory, list scrub.List) *cobra.Command {
+	opts := &listImportOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, User: f.User, List: list}
+	cmd := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Add every number in a file to the " + string(list) + " list",
+		Long: `Import reads a CSV or Excel file (with the same readers as scrub; the
+phone column is detected or named with --phone-col) or a .txt file with one
+number per line, and adds every valid number in one transaction: either all
+of them are added or, on error, none.
+
+It prints how many numbers were added, already present and refused. Refused
+rows (empty or invalid numbers) are written with the reason to a report,
+--refused (default: <stem>.refused.csv beside the input); a refused row does
+not stop the others from being added.
+
+Exit status:
+  0  done (refused rows, if any, are in the report)
+  1  failed: nothing was added
+  2  usage error`,
+		Example: fmt.Sprintf(`  dncctl %[1]s import numbers.txt --region ES --reason "legacy list"
+  dncctl %[1]s import crm-export.xlsx --phone-col "Teléfono" --region ES --source import`, list),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("import takes one file, got %d", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.File = args[0]
+			return runListImport(cmd.Context(), opts)
+		},
+	}
+	opts.register(cmd, list, "import")
+	cmd.Flags().StringVar(&opts.PhoneCol, "phone-col", "", "phone column: header name or 1-based number (default: detected)")
+	cmd.Flags().StringVar(&opts.Refused, "refused", "", "report of refused rows (default: <stem>.refused.csv beside the input)")
+	bindConfig(cmd.Flags(), "phone-col")
+	return cmd
+}
+
+// refusedColumns open the import's refused-rows report.
+var refusedColumns = []string{"source_file", "source_row", "phone_raw", "reason", "detail"}
+
+func runListImport(ctx context.Context, opts *listImportOptions) error {
+	channels, err := opts.channels(opts.List)
+	if err != nil {
+		return err
+	}
+	norm, err := scrub.NewNormalizer(opts.Region)
+	if err != nil {
+		return &usageError{err: fmt.Errorf("--region: %w", err)}
+	}
+	if opts.File == "-" {
+		return usageErrorf("import reads a file, not standard input")
+	}
+	in, err := importers.Open(opts.File, importers.Options{TextAsLines: true})
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	col := 0
+	if format, _ := importers.FormatOf(opts.File, true); format != importers.Lines || opts.PhoneCol != "" {
+		if col, err = scrub.FindPhoneColumn(in.Header(), opts.PhoneCol); err != nil {
+			return fmt.Errorf("%s: %w", opts.File, err)
+		}
+	}
+
+	refusedPath := opts.Refused
+	if refusedPath == "" {
+		refusedPath = filepath.Join(filepath.Dir(opts.File), fileStem(opts.File)+".refused.csv")
+	}
+	var refused exporters.Writer
+	defer func() {
+		if refused != nil {
+			refused.Abort()
+		}
+	}()
+	var entries []store.Entry
+	nRefused := 0
+	for {
+		fields, row, err := in.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		raw := ""
+		if col < len(fields) {
+			raw = fields[col]
+		}
+		n, err := norm.Normalize(raw)
+		if err == nil {
+			entries = append(entries, opts.entries(opts.List, n.E164, channels)...)
+			continue
+		}
+		if refused == nil {
+			header := append(append([]string{}, refusedColumns...), in.Header()...)
+			if refused, err = exporters.Create(refusedPath, exporters.CSV, header, exporters.Options{}); err != nil {
+				return err
+			}
+		}
+		reason := scrub.ReasonInvalidNumber
+		if errors.Is(err, scrub.ErrNoPhone) {
+			reason = scrub.ReasonNoPhone
+		}
+		nRefused++
+		line := append([]string{opts.File, strconv.Itoa(row), raw, string(reason), err.Error()}, fields...)
+		if err := refused.Write(line); err != nil {
+			return err
+		}
+	}
+
+	st, err := opts.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	added, err := st.Add(ctx, entries, opts.Now(), opts.User())
+	if err != nil {
+		return err
+	}
+	if refused != nil {
+		if err := refused.Commit(); err != nil {
+			return fmt.Errorf("the numbers were imported, but the refused-rows report was not written: %w", err)
+		}
+	}
+	nAdded := 0
+	for _, a := range added {
+		if a {
+			nAdded++
+		}
+	}
+	fmt.Fprintf(opts.IO.Out, "%s: added %d, already present %d, refused %d\n", opts.File, nAdded, len(added)-nAdded, nRefused)
+	if nRefused > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "Refused rows: %s\n", refusedPath)
+	}
+	return nil
+}

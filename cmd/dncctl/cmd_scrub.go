@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dncctl/dncctl/exporters"
+	"github.com/dncctl/dncctl/importers"
+	"github.com/dncctl/dncctl/scrub"
+)
+
+type scrubOptions struct {
+	IO        *iostreams
+	OpenStore storeOpener
+	Now       func() time.Time
+
+	Files       []string
+	Region      string
+	PhoneCol    string
+	Channel     string
+	OutDir      string
+	Format      string
+	SummaryJSON string
+}
+
+func newScrubCmd(f *factory) *cobra.Command {
+	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now}
+	cmd := &cobra.Command{
+		Use:   "scrub [flags] FILE...",
+		Short: "Write a clean call list and a rejection report for lead files",
+		Long: `Scrub reads lead files (.csv, .tsv, .txt, .xlsx, .xlsm, or - for CSV on
+standard input), normalizes each phone number to E.164 and checks it against
+the store's blacklist, opt-outs (for --channel) and whitelist.
+
+For each input it writes, in --out-dir (default: beside the input):
+  <stem>.clean.<ext>     rows that may be called: the input's columns, then
+                         phone_e164, phone_type, phone_region, priority
+  <stem>.rejected.<ext>  every other row: source_file, source_row,
+                         phone_column, phone_raw, phone_e164, reason, detail,
+                         then the input's columns
+
+Reasons: NO_PHONE (empty cell), INVALID_NUMBER, BLACKLISTED, OPTED_OUT, and
+DUPLICATE (a number already written to a clean file in this run, across all
+its inputs). A blacklisted or opted-out number is rejected on every row it
+appears; the blacklist comes before opt-outs, and both beat the whitelist.
+
+Every row read is in exactly one output. Outputs appear only when the whole
+run has succeeded: a failed or interrupted run leaves no file under a final
+name. A summary goes to standard error (and to --summary-json as JSON).
+
+Exit status:
+  0  the outputs were written
+  1  failed: nothing was written
+  2  usage error`,
+		Example: `  # Spanish leads; numbers without +34 are read as Spanish
+  dncctl scrub leads.xlsx --region ES
+
+  # Chinese leads for an SMS campaign, outputs and JSON summary in out/
+  dncctl scrub leads.csv --region CN --channel sms --out-dir out/ --summary-json out/summary.json
+
+  # a CRM export on standard input, phone in the column "Móvil"
+  crm-export | dncctl scrub - --phone-col Móvil --region ES --out-dir /srv/dialer`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("no input file: give one or more lead files, or - for standard input")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			return runScrub(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Region, "region", "", "default region (ISO code such as ES) for numbers written without a country code")
+	fl.StringVar(&opts.PhoneCol, "phone-col", "", "phone column: header name or 1-based number (default: detected from the header)")
+	fl.StringVar(&opts.Channel, "channel", "voice", "campaign channel, selects the opt-outs that apply: voice, sms, whatsapp, email")
+	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
+	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
+	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	for _, name := range []string{"region", "phone-col", "channel", "out-dir", "format"} {
+		bindConfig(fl, name)
+	}
+	return cmd
+}
+
+// scrubOutput is the pair of files one input produces.
+type scrubOutput struct {
+	input, clean, rejected string
+	format                 exporters.Format
+}
+
+func runScrub(ctx context.Context, opts *scrubOptions) error {
+	channel, err := scrub.ParseChannel(opts.Channel)
+	if err != nil {
+		return &usageError{err: fmt.Errorf("--channel: %w", err)}
+	}
+	norm, err := scrub.NewNormalizer(opts.Region)
+	if err != nil {
+		return &usageError{err: fmt.Errorf("--region: %w", err)}
+	}
+	var format exporters.Format
+	if opts.Format != "" {
+		if format, err = exporters.ParseFormat(opts.Format); err != nil {
+			return &usageError{err: fmt.Errorf("--format: %w", err)}
+		}
+	}
+	outputs, err := planOutputs(opts.Files, opts.OutDir, format)
+	if err != nil {
+		return err
+	}
+
+	st, err := opts.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	idx, err := st.LoadIndex(ctx, channel)
+	if err != nil {
+		return err
+	}
+	if idx.Len() == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no list entries for %s: only invalid numbers and duplicates will be removed.\n", st.Path(), channel)
+	}
+
+	started := opts.Now()
+	run := &scrubRun{opts: opts, decider: scrub.NewDecider(norm, idx), summary: scrub.NewSummary()}
+	defer run.abort()
+	for _, out := range outputs {
+		if err := run.scrubFile(ctx, out); err != nil {
+			return err
+		}
+	}
+	if err := run.commit(); err != nil {
+		return err
+	}
+	if opts.SummaryJSON != "" {
+		if err := writeSummaryJSON(opts, run.summary, channel, st.Path(), started); err != nil {
+			return err
+		}
+	}
+	printSummary(opts.IO, run.summary)
+	return nil
+}
+
+// planOutputs decides every output path before anything is read, and refuses
+// two inputs that would write the same output or an output that would
+// overwrite an input.
+func planOutputs(files []string, outDir string, format exporters.Format) ([]scrubOutput, error) {
+	outputs := make([]scrubOutput, 0, len(files))
+	taken := map[string]string{}
+	for _, in := range files {
+		if in != "-" {
+			abs, _ := filepath.Abs(in)
+			taken[abs] = in + " (an input)"
+		}
+	}
+	for _, in := range files {
+		dir, stem := outDir, "stdin"
+		if in != "-" {
+			stem = fileStem(in)
+			if dir == "" {
+				dir = filepath.Dir(in)
+			}
+		}
+		if dir == "" {
+			dir = "."
+		}
+		f := format
+		if f == "" {
+			f = exporters.FormatOf(in)
+		}
+		out := scrubOutput{
+			input:    in,
+			clean:    filepath.Join(dir, stem+".clean"+f.Ext()),
+			rejected: filepath.Join(dir, stem+".rejected"+f.Ext()),
+			format:   f,
+		}
+		for _, p := range []string{out.clean, out.rejected} {
+			abs, _ := filepath.Abs(p)
+			if other, ok := taken[abs]; ok {
+				return nil, usageErrorf("%s and %s would both be written as %s: scrub them in separate runs or use --out-dir", in, other, p)
+			}
+			taken[abs] = in
+		}
+		outputs = append(outputs, out)
+	}
+	return outputs, nil
+}
+
+// fileStem is the file name without its extension.
+func fileStem(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// scrubRun is one scrub run across its input files.
+type scrubRun struct {
+	opts    *scrubOptions
+	decider *scrub.Decider
+	summary *scrub.Summary
+	writers []exporters.Writer
+}
+
+func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
+	in, err := importers.Open(out.input, importers.Options{Stdin: r.opts.IO.In})
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	name := out.input
+	if name == "-" {
+		name = "stdin"
+	}
+	col, err := scrub.FindPhoneColumn(in.Header(), r.opts.PhoneCol)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := os.MkdirAll(filepath.Dir(out.clean), 0o700); err != nil {
+		return fmt.Errorf("output directory: %w", err)
+	}
+	textCols := []string{"phone_e164", "phone_raw", in.Header()[col]}
+	clean, err := exporters.Create(out.clean, out.format, scrub.CleanHeader(in.Header()), exporters.Options{TextColumns: textCols})
+	if err != nil {
+		return err
+	}
+	r.writers = append(r.writers, clean)
+	rejected, err := exporters.Create(out.rejected, out.format, scrub.RejectedHeader(in.Header()), exporters.Options{TextColumns: textCols})
+	if err != nil {
+		return err
+	}
+	r.writers = append(r.writers, rejected)
+
+	bar := newProgress(r.opts.IO, name, in)
+	defer bar.finish()
+	err = r.decider.Scrub(ctx, scrub.Input{Name: name, Source: in, PhoneColumn: col}, clean, rejected, r.summary, bar.tick)
+	if err != nil {
+		return err
+	}
+	fs := r.summary.File(name)
+	if fs.RowsRead == 0 {
+		fmt.Fprintf(r.opts.IO.ErrOut, "Warning: %s has a header but no data rows.\n", name)
+	}
+	fs.Clean, fs.Rejected = out.clean, out.rejected
+	return nil
+}
+
+// commit moves every output to its final name, once every input has been scrubbed.
+func (r *scrubRun) commit() error {
+	for i, w := range r.writers {
+		if err := w.Commit(); err != nil {
+			for _, rest := range r.writers[i+1:] {
+				rest.Abort()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func (r *scrubRun) abort() {
+	for _, w := range r.writers {
+		w.Abort()
+	}
+}
+
+// summaryJSON is the --summary-json document.
+type summaryJSON struct {
+	*scrub.Summary
+	Channel    string `json:"channel"`
+	Region     string `json:"region"`
+	Store      string `json:"store"`
+	StartedAt  string `json:"started_at"`
+	FinishedAt string `json:"finished_at"`
+	Version    string `json:"dncctl_version"`
+}
+
+func writeSummaryJSON(opts *scrubOptions, sum *scrub.Summary, channel scrub.Channel, storePath string, started time.Time) error {
+	doc := summaryJSON{
+		Summary: sum, Channel: string(channel), Region: strings.ToUpper(opts.Region), Store: storePath,
+		StartedAt: started.UTC().Format(time.RFC3339), FinishedAt: opts.Now().UTC().Format(time.RFC3339), Version: version,
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	if dir := filepath.Dir(opts.SummaryJSON); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return fmt.Errorf("summary: %w", err)
+		}
+	}
+	if err := exporters.WriteFile(opts.SummaryJSON, append(b, '\n')); err != nil {
+		return fmt.Errorf("summary (the clean and rejected files were written): %w", err)
+	}
+	return nil
+}
+
+func printSummary(io *iostreams, sum *scrub.Summary) {
+	w := io.ErrOut
+	for _, f := range sum.Files {
+		fmt.Fprintf(w, "%s: %d rows read, %d clean, %d rejected\n", f.Input, f.RowsRead, f.RowsClean, f.RowsRejected)
+		fmt.Fprintf(w, "  clean:    %s\n  rejected: %s\n", f.Clean, f.Rejected)
+	}
+	if len(sum.Files) > 1 {
+		fmt.Fprintf(w, "total: %d rows read, %d clean, %d rejected\n", sum.RowsRead, sum.RowsClean, sum.RowsRejected)
+	}
+	for _, reason := range scrub.Reasons {
+		if n := sum.Reasons[reason]; n > 0 {
+			fmt.Fprintf(w, "  %-15s %d\n", reason, n)
+		}
+	}
+	if sum.RowsRead > 0 && sum.RowsClean == 0 {
+		fmt.Fprintf(w, "Warning: no row is callable: the clean list is empty.\n")
+	}
+}

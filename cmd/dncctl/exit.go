@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"sync/atomic"
+	"syscall"
+)
+
+// Exit codes. Every command's help lists the ones it uses.
+const (
+	exitOK          = 0
+	exitFailed      = 1
+	exitUsage       = 2
+	exitNotCallable = 3 // check: a number may not be called
+	exitInterrupted = 130
+	exitTerminated  = 143
+)
+
+// usageError is a mistake in how the command was called.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{err: fmt.Errorf(format, args...)}
+}
+
+// exitError ends the command with code after it has said all it has to say.
+type exitError struct{ code int }
+
+func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// run executes the command line and turns its outcome into an exit code.
+// It is the only place that decides exit codes.
+func run(args []string, io *iostreams) int {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var caught atomic.Value
+	go func() {
+		if s, ok := <-sigs; ok {
+			caught.Store(s)
+			cancel()
+		}
+	}()
+
+	root := newRootCmd(newFactory(io))
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	if s, ok := caught.Load().(os.Signal); ok {
+		fmt.Fprintf(io.ErrOut, "Interrupted (%v): nothing was written under a final name.\n", s)
+		if s == syscall.SIGTERM {
+			return exitTerminated
+		}
+		return exitInterrupted
+	}
+	var exit *exitError
+	if errors.As(err, &exit) {
+		return exit.code
+	}
+	var usage *usageError
+	if errors.As(err, &usage) || isCobraUsageError(err) {
+		fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+		fmt.Fprintf(io.ErrOut, "Run '%s --help' for usage.\n", commandPath(root, args))
+		return exitUsage
+	}
+	fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+	return exitFailed
+}
+
+// isCobraUsageError recognizes the errors cobra makes for a bad command line;
+// it has no types for them.
+func isCobraUsageError(err error) bool {
+	msg := err.Error()
+	for _, prefix := range []string{"unknown command", "unknown flag", "unknown shorthand flag", "invalid argument", "flag needs an argument", "required flag", "accepts ", "requires at least", "bad flag syntax"} {
+		if strings.HasPrefix(msg, prefix) {
+			return true
+		}
+	}
+	return false
+}

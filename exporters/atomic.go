@@ -1,0 +1,111 @@
+package exporters
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// AtomicFile is a file written under a temporary name beside its final one,
+// owner-only, and renamed into place by Commit.
+type AtomicFile struct {
+	final string
+	f     *os.File
+	done  bool
+}
+
+// CreateAtomic starts an atomic file that will be named final. The temporary
+// file is in the same directory, so that the rename is atomic.
+func CreateAtomic(final string) (*AtomicFile, error) {
+	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", final, unwrapPath(err))
+	}
+	return &AtomicFile{final: final, f: f}, nil
+}
+
+// Name is the file's final name.
+func (a *AtomicFile) Name() string { return a.final }
+
+// Write writes to the temporary file.
+func (a *AtomicFile) Write(p []byte) (int, error) {
+	n, err := a.f.Write(p)
+	if err != nil {
+		err = fmt.Errorf("write %s: %w", a.final, unwrapPath(err))
+	}
+	return n, err
+}
+
+// Commit flushes the file to disk and renames it into place.
+func (a *AtomicFile) Commit() error {
+	if a.done {
+		return errors.New("already committed")
+	}
+	if err := a.f.Sync(); err != nil {
+		a.Abort()
+		return fmt.Errorf("write %s: %w", a.final, unwrapPath(err))
+	}
+	if err := a.f.Close(); err != nil {
+		a.Abort()
+		return fmt.Errorf("write %s: %w", a.final, unwrapPath(err))
+	}
+	a.done = true
+	if err := os.Rename(a.f.Name(), a.final); err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w", a.final, unwrapLink(err))
+	}
+	syncDir(filepath.Dir(a.final))
+	return nil
+}
+
+// Abort removes the temporary file. It does nothing after Commit.
+func (a *AtomicFile) Abort() error {
+	if a.done {
+		return nil
+	}
+	a.done = true
+	a.f.Close()
+	if err := os.Remove(a.f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// WriteFile writes data to path atomically.
+func WriteFile(path string, data []byte) error {
+	a, err := CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if _, err := a.Write(data); err != nil {
+		a.Abort()
+		return err
+	}
+	return a.Commit()
+}
+
+// syncDir makes a rename durable. Errors are ignored: some file systems
+// cannot sync a directory, and the file itself is already on disk.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func unwrapLink(err error) error {
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
+}

@@ -1,0 +1,105 @@
+package exporters
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// maxRows is Excel's row limit, header included.
+const maxRows = 1_048_576
+
+// xlsxWriter writes one sheet through excelize's stream writer, so a large
+// output never sits in memory. Every cell is written as text, so Excel never
+// turns a phone number back into a number.
+type xlsxWriter struct {
+	p    *AtomicFile
+	file *excelize.File
+	sw   *excelize.StreamWriter
+	row  int
+	cell []any
+}
+
+const sheetName = "Sheet1"
+
+func createXLSX(path string, header []string, opts Options) (Writer, error) {
+	p, err := CreateAtomic(path)
+	if err != nil {
+		return nil, err
+	}
+	f := excelize.NewFile()
+	x := &xlsxWriter{p: p, file: f}
+	fail := func(err error) (Writer, error) {
+		f.Close()
+		p.Abort()
+		return nil, fmt.Errorf("write %s: %w", path, err)
+	}
+	if x.sw, err = f.NewStreamWriter(sheetName); err != nil {
+		return fail(err)
+	}
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fail(err)
+	}
+	for i, h := range header {
+		width := 14.0
+		if slices.Contains(opts.TextColumns, h) {
+			width = 18
+		}
+		if err := x.sw.SetColWidth(i+1, i+1, width); err != nil {
+			return fail(err)
+		}
+	}
+	if err := x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return fail(err)
+	}
+	cells := make([]any, len(header))
+	for i, h := range header {
+		cells[i] = excelize.Cell{StyleID: bold, Value: h}
+	}
+	if err := x.sw.SetRow("A1", cells); err != nil {
+		return fail(err)
+	}
+	x.row = 1
+	return x, nil
+}
+
+func (x *xlsxWriter) Write(fields []string) error {
+	if x.row >= maxRows {
+		return fmt.Errorf("write %s: more than %d rows, Excel's limit: write CSV instead (--format csv)", x.p.final, maxRows-1)
+	}
+	x.row++
+	x.cell = x.cell[:0]
+	for _, f := range fields {
+		x.cell = append(x.cell, f)
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, x.row)
+	if err := x.sw.SetRow(cell, x.cell); err != nil {
+		return fmt.Errorf("write %s: %w", x.p.final, err)
+	}
+	return nil
+}
+
+func (x *xlsxWriter) Commit() error {
+	fail := func(err error) error {
+		x.file.Close()
+		x.p.Abort()
+		return fmt.Errorf("write %s: %w", x.p.final, err)
+	}
+	if err := x.sw.Flush(); err != nil {
+		return fail(err)
+	}
+	if _, err := x.file.WriteTo(x.p); err != nil {
+		return fail(unwrapPath(err))
+	}
+	if err := x.file.Close(); err != nil {
+		return fail(err)
+	}
+	return x.p.Commit()
+}
+
+func (x *xlsxWriter) Abort() error {
+	x.file.Close()
+	return x.p.Abort()
+}

@@ -1,0 +1,183 @@
+package importers
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// delimiters are the separators detected in delimited text, most common first.
+var delimiters = []rune{',', ';', '\t', '|'}
+
+type csvReader struct {
+	name   string
+	file   io.Closer
+	count  *countingReader
+	total  int64
+	r      *csv.Reader
+	header []string
+	row    int
+}
+
+func openCSV(path string, opts Options) (Reader, error) {
+	name := displayName(path)
+	var src io.Reader
+	var closer io.Closer = io.NopCloser(nil)
+	var total int64
+	if path == "-" {
+		if opts.Stdin == nil {
+			return nil, &FileError{File: name, Err: errors.New("no standard input")}
+		}
+		src = opts.Stdin
+	} else {
+		f, err := openRegular(path)
+		if err != nil {
+			return nil, err
+		}
+		st, _ := f.Stat()
+		total = st.Size()
+		src, closer = f, f
+	}
+	count := &countingReader{r: src}
+	br := bufio.NewReaderSize(count, 64*1024)
+	if err := skipBOM(br); err != nil {
+		closer.Close()
+		return nil, &FileError{File: name, Err: err}
+	}
+	delim := ','
+	if strings.EqualFold(filepath.Ext(path), ".tsv") {
+		delim = '\t'
+	} else {
+		delim = sniffDelimiter(br)
+	}
+	r := csv.NewReader(br)
+	r.Comma = delim
+	r.FieldsPerRecord = -1
+	c := &csvReader{name: name, file: closer, count: count, total: total, r: r}
+	header, err := r.Read()
+	if errors.Is(err, io.EOF) {
+		closer.Close()
+		return nil, &FileError{File: name, Err: ErrEmpty}
+	}
+	if err != nil {
+		closer.Close()
+		return nil, c.parseError(err)
+	}
+	c.header, c.row = header, 1
+	return c, nil
+}
+
+// openRegular opens a file that must be a regular file: a directory or a
+// device is refused before it is read.
+func openRegular(path string) (*os.File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, &FileError{File: path, Err: unwrapPathError(err)}
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, &FileError{File: path, Err: unwrapPathError(err)}
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, &FileError{File: path, Err: errors.New("is a directory, not a file")}
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, &FileError{File: path, Err: errors.New("is not a regular file")}
+	}
+	return f, nil
+}
+
+// unwrapPathError drops the *PathError's own "open PATH:" prefix, since
+// FileError names the file already.
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func (c *csvReader) Header() []string { return c.header }
+
+func (c *csvReader) Next() ([]string, int, error) {
+	rec, err := c.r.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, 0, io.EOF
+		}
+		return nil, 0, c.parseError(err)
+	}
+	c.row++
+	return rec, c.row, nil
+}
+
+func (c *csvReader) parseError(err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return &FileError{File: c.name, Err: fmt.Errorf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)}
+	}
+	return &FileError{File: c.name, Err: err}
+}
+
+func (c *csvReader) Close() error  { return c.file.Close() }
+func (c *csvReader) Done() int64   { return c.count.n }
+func (c *csvReader) Total() int64  { return c.total }
+
+func skipBOM(br *bufio.Reader) error {
+	b, err := br.Peek(3)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
+		_, err = br.Discard(3)
+	}
+	return err
+}
+
+// sniffDelimiter picks the delimiter that occurs most often, outside quotes,
+// in the first line: Spanish and French exports use ';', Excel's "Unicode
+// text" uses tab.
+func sniffDelimiter(br *bufio.Reader) rune {
+	b, _ := br.Peek(br.Size())
+	if i := bytes.IndexByte(b, '\n'); i >= 0 {
+		b = b[:i]
+	}
+	counts := map[rune]int{}
+	quoted := false
+	for _, r := range string(b) {
+		if r == '"' {
+			quoted = !quoted
+			continue
+		}
+		if !quoted {
+			counts[r]++
+		}
+	}
+	best := ','
+	for _, d := range delimiters {
+		if counts[d] > counts[best] {
+			best = d
+		}
+	}
+	return best
+}
+
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}

@@ -1,0 +1,68 @@
+package importers
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"unicode"
+)
+
+// linesReader reads one value per line: the plain lists people keep of
+// numbers. Blank lines and lines starting with '#' are skipped; a first line
+// with no digit in it is taken as a header.
+type linesReader struct {
+	file   *os.File
+	sc     *bufio.Scanner
+	header []string
+	line   int
+	peeked *string
+}
+
+func openLines(path string) (Reader, error) {
+	f, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	l := &linesReader{file: f, sc: sc, header: []string{"phone"}}
+	first, _, err := l.Next()
+	switch {
+	case errors.Is(err, io.EOF):
+		return l, nil
+	case err != nil:
+		f.Close()
+		return nil, err
+	case !strings.ContainsFunc(first[0], unicode.IsDigit):
+		l.header = first
+	default:
+		l.peeked = &first[0]
+	}
+	return l, nil
+}
+
+func (l *linesReader) Header() []string { return l.header }
+
+func (l *linesReader) Next() ([]string, int, error) {
+	if l.peeked != nil {
+		v := *l.peeked
+		l.peeked = nil
+		return []string{v}, l.line, nil
+	}
+	for l.sc.Scan() {
+		l.line++
+		text := strings.TrimSpace(strings.TrimPrefix(l.sc.Text(), "\ufeff"))
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		return []string{text}, l.line, nil
+	}
+	if err := l.sc.Err(); err != nil {
+		return nil, 0, &FileError{File: l.file.Name(), Row: l.line + 1, Err: err}
+	}
+	return nil, 0, io.EOF
+}
+
+func (l *linesReader) Close() error { return l.file.Close() }

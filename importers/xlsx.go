@@ -1,0 +1,114 @@
+package importers
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// xlsxReader streams the first visible sheet of a workbook. Cells come back
+// as Excel shows them (number formats applied), so dates and amounts in other
+// columns keep their meaning in the outputs.
+type xlsxReader struct {
+	name   string
+	file   *excelize.File
+	rows   *excelize.Rows
+	header []string
+	row    int
+}
+
+func openXLSX(path string) (Reader, error) {
+	f0, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	f0.Close()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, &FileError{File: path, Err: workbookError(err)}
+	}
+	sheet, err := firstVisibleSheet(f)
+	if err != nil {
+		f.Close()
+		return nil, &FileError{File: path, Err: err}
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		f.Close()
+		return nil, &FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
+	}
+	x := &xlsxReader{name: path, file: f, rows: rows}
+	header, row, err := x.Next()
+	if errors.Is(err, io.EOF) {
+		x.Close()
+		return nil, &FileError{File: path, Err: ErrEmpty}
+	}
+	if err != nil {
+		x.Close()
+		return nil, err
+	}
+	x.header, x.row = header, row
+	return x, nil
+}
+
+func workbookError(err error) error {
+	switch {
+	case errors.Is(err, excelize.ErrWorkbookFileFormat):
+		return errors.New("not an Excel workbook (or a damaged one)")
+	case errors.Is(err, excelize.ErrWorkbookPassword):
+		return errors.New("the workbook is password-protected: remove the password and save it again")
+	}
+	return err
+}
+
+func firstVisibleSheet(f *excelize.File) (string, error) {
+	sheets := f.GetSheetList()
+	for _, s := range sheets {
+		if visible, err := f.GetSheetVisible(s); err == nil && visible {
+			return s, nil
+		}
+	}
+	if len(sheets) > 0 {
+		return "", errors.New("every sheet is hidden")
+	}
+	return "", errors.New("the workbook has no sheets")
+}
+
+func (x *xlsxReader) Header() []string { return x.header }
+
+// Next skips rows that are entirely empty: a spreadsheet's blank rows are not leads.
+func (x *xlsxReader) Next() ([]string, int, error) {
+	for x.rows.Next() {
+		x.row++
+		cols, err := x.rows.Columns()
+		if err != nil {
+			return nil, 0, &FileError{File: x.name, Row: x.row, Err: err}
+		}
+		if !allBlank(cols) {
+			return cols, x.row, nil
+		}
+	}
+	if err := x.rows.Error(); err != nil {
+		return nil, 0, &FileError{File: x.name, Err: err}
+	}
+	return nil, 0, io.EOF
+}
+
+func (x *xlsxReader) Close() error {
+	err := x.rows.Close()
+	if cerr := x.file.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func allBlank(cols []string) bool {
+	for _, c := range cols {
+		if c != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,116 @@
+package scrub
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Reason says why a row was rejected. The codes are a contract: reports and
+// outside scripts match on them.
+type Reason string
+
+// The rejection reasons.
+const (
+	ReasonNoPhone       Reason = "NO_PHONE"
+	ReasonInvalidNumber Reason = "INVALID_NUMBER"
+	ReasonBlacklisted   Reason = "BLACKLISTED"
+	ReasonOptedOut      Reason = "OPTED_OUT"
+	ReasonDuplicate     Reason = "DUPLICATE"
+)
+
+// Reasons lists every reason in the order summaries print them.
+var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonBlacklisted, ReasonOptedOut, ReasonDuplicate}
+
+// Decision is the verdict on one phone value.
+type Decision struct {
+	Number   Number // zero when the value is not a valid number
+	Reason   Reason // empty when the number may be called
+	Detail   string
+	Priority string // the whitelist tag of a callable number
+}
+
+// Clean reports whether the number may be called.
+func (d Decision) Clean() bool { return d.Reason == "" }
+
+// Check decides one phone value against the lists, without regard to
+// duplicates. It is safe for concurrent use.
+func Check(n *Normalizer, idx *Index, raw string) Decision {
+	num, err := n.Normalize(raw)
+	if errors.Is(err, ErrNoPhone) {
+		return Decision{Reason: ReasonNoPhone, Detail: "phone cell is empty"}
+	}
+	if err != nil {
+		return Decision{Reason: ReasonInvalidNumber, Detail: err.Error()}
+	}
+	d := Decision{Number: num}
+	m := idx.Find(num.E164)
+	switch {
+	case m.Blacklist != nil:
+		d.Reason, d.Detail = ReasonBlacklisted, m.Blacklist.Describe()
+		if m.OptOut != nil {
+			d.Detail += "; also on " + m.OptOut.Describe()
+		}
+	case m.OptOut != nil:
+		d.Reason, d.Detail = ReasonOptedOut, m.OptOut.Describe()
+	}
+	if m.Whitelist != nil {
+		if d.Clean() {
+			d.Priority = m.Whitelist.Tag
+			d.Detail = "whitelisted"
+			if d.Priority != "" {
+				d.Detail += " (" + d.Priority + ")"
+			}
+		} else {
+			// An opt-out always beats the whitelist, but someone should know they disagree.
+			d.Detail += "; overrides whitelist entry" + tagSuffix(m.Whitelist.Tag)
+		}
+	}
+	return d
+}
+
+func tagSuffix(tag string) string {
+	if tag == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (%s)", tag)
+}
+
+// Decider decides the rows of one run in order: it adds duplicate detection
+// across every file of the run to Check.
+type Decider struct {
+	norm  *Normalizer
+	index *Index
+	clean map[string]string // E.164 → where it was first written clean
+}
+
+// NewDecider returns a Decider for one run.
+func NewDecider(n *Normalizer, idx *Index) *Decider {
+	return &Decider{norm: n, index: idx, clean: map[string]string{}}
+}
+
+// Decide returns the decision for the phone value raw found at where (used in
+// the detail of a later duplicate). A clean decision claims the number: a
+// later row with the same number is a DUPLICATE.
+func (d *Decider) Decide(raw, where string) Decision {
+	return d.decided(Check(d.norm, d.index, raw), where)
+}
+
+func (d *Decider) decided(dec Decision, where string) Decision {
+	if !dec.Clean() {
+		return dec
+	}
+	if first, seen := d.clean[dec.Number.E164]; seen {
+		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: "same number as " + first}
+	}
+	d.clean[dec.Number.E164] = where
+	return dec
+}
+
+// String is the decision as one line for people: "callable", or the reason and detail.
+func (d Decision) String() string {
+	if d.Clean() {
+		return "callable"
+	}
+	return strings.TrimSpace(string(d.Reason) + " " + d.Detail)
+}

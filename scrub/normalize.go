@@ -1,0 +1,198 @@
+package scrub
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// Number is a phone number in the one form every list is keyed by.
+type Number struct {
+	E164      string // +34612345678
+	Type      string // mobile, fixed_line, toll_free … (see typeNames)
+	Region    string // ISO 3166 region the number belongs to, e.g. ES
+	Extension string // an extension written after the number, dropped from E164
+}
+
+// ErrNoPhone is returned for an empty phone cell.
+var ErrNoPhone = errors.New("no phone number")
+
+// InvalidError says why a non-empty value is not a usable phone number.
+type InvalidError struct {
+	Raw    string
+	Detail string
+}
+
+func (e *InvalidError) Error() string { return e.Detail }
+
+// Normalizer turns phone numbers as people write them into E.164.
+// It is safe for concurrent use.
+type Normalizer struct {
+	region string // default region for numbers written without a country code; "" for none
+}
+
+// NewNormalizer returns a Normalizer whose default region is region (an ISO
+// code such as "ES"); an empty region means numbers must carry their country code.
+func NewNormalizer(region string) (*Normalizer, error) {
+	region = strings.ToUpper(strings.TrimSpace(region))
+	if region != "" && !IsKnownRegion(region) {
+		return nil, fmt.Errorf("unknown region %q (want an ISO 3166 code such as ES, CN or US)", region)
+	}
+	return &Normalizer{region: region}, nil
+}
+
+// Region is the default region, or "" if there is none.
+func (n *Normalizer) Region() string { return n.region }
+
+// IsKnownRegion reports whether libphonenumber has metadata for the ISO region code.
+func IsKnownRegion(region string) bool {
+	_, ok := phonenumbers.GetSupportedRegions()[strings.ToUpper(region)]
+	return ok
+}
+
+// Normalize parses raw. It returns ErrNoPhone for an empty value and an
+// *InvalidError for a value that is not a valid number.
+func (n *Normalizer) Normalize(raw string) (Number, error) {
+	s := strings.TrimFunc(raw, isSpace)
+	if s == "" {
+		return Number{}, ErrNoPhone
+	}
+	s = dropTrunkZero(s)
+	international := hasInternationalPrefix(s)
+	region := n.region
+	if region == "" {
+		if !international {
+			if !strings.ContainsFunc(s, unicode.IsDigit) {
+				return Number{}, &InvalidError{Raw: raw, Detail: "not a phone number"}
+			}
+			return Number{}, &InvalidError{Raw: raw, Detail: "no country code and no default region (give --region)"}
+		}
+		region = "ZZ"
+		s = plusForDoubleZero(s)
+	}
+	num, err := phonenumbers.Parse(s, region)
+	if (err != nil || !phonenumbers.IsValidNumber(num)) && international && !strings.HasPrefix(strings.TrimFunc(s, isSpace), "+") {
+		// "00" is the international prefix almost everywhere, but not in the default
+		// region (the US dials 011): a vendor list for China written 0086… still means +86.
+		if alt, altErr := phonenumbers.Parse(plusForDoubleZero(s), "ZZ"); altErr == nil && phonenumbers.IsValidNumber(alt) {
+			num, err = alt, nil
+		}
+	}
+	if err != nil {
+		return Number{}, &InvalidError{Raw: raw, Detail: parseErrorDetail(err)}
+	}
+	if !phonenumbers.IsValidNumber(num) {
+		return Number{}, &InvalidError{Raw: raw, Detail: invalidDetail(num)}
+	}
+	return Number{
+		E164:      phonenumbers.Format(num, phonenumbers.E164),
+		Type:      TypeName(phonenumbers.GetNumberType(num)),
+		Region:    phonenumbers.GetRegionCodeForNumber(num),
+		Extension: num.GetExtension(),
+	}, nil
+}
+
+func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' }
+
+// hasInternationalPrefix reports whether s starts with "+" (ASCII or
+// full-width) or "00" once spaces and punctuation are skipped.
+func hasInternationalPrefix(s string) bool {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "tel:")
+	zeros := 0
+	for _, r := range s {
+		switch {
+		case r == '+' || r == '＋':
+			return zeros == 0
+		case r == '0' || r == '０':
+			zeros++
+			if zeros == 2 {
+				return true
+			}
+		case unicode.IsDigit(r):
+			return false
+		case unicode.IsLetter(r):
+			return false
+		}
+	}
+	return false
+}
+
+// plusForDoubleZero rewrites a leading "00" international prefix as "+".
+func plusForDoubleZero(s string) string {
+	t := strings.TrimPrefix(strings.TrimFunc(s, isSpace), "tel:")
+	if strings.HasPrefix(t, "00") {
+		return "+" + t[2:]
+	}
+	if strings.HasPrefix(t, "００") {
+		return "+" + t[len("００"):]
+	}
+	return s
+}
+
+// dropTrunkZero removes the "(0)" that Europeans write after the country code
+// (+34 (0) 612…, +44 (0)20…): it is the national trunk prefix, never dialled
+// after a country code.
+func dropTrunkZero(s string) string {
+	i := strings.Index(s, "(0)")
+	if i < 0 || !hasInternationalPrefix(s[:i]+"1") {
+		return s
+	}
+	return s[:i] + s[i+len("(0)"):]
+}
+
+func parseErrorDetail(err error) string {
+	switch {
+	case errors.Is(err, phonenumbers.ErrNotANumber):
+		return "not a phone number"
+	case errors.Is(err, phonenumbers.ErrInvalidCountryCode):
+		return "unknown country code"
+	case errors.Is(err, phonenumbers.ErrTooShortNSN), errors.Is(err, phonenumbers.ErrTooShortAfterIDD):
+		return "too short to be a phone number"
+	case errors.Is(err, phonenumbers.ErrNumTooLong):
+		return "too long to be a phone number"
+	}
+	return err.Error()
+}
+
+func invalidDetail(num *phonenumbers.PhoneNumber) string {
+	cc := int(num.GetCountryCode())
+	region := phonenumbers.GetRegionCodeForCountryCode(cc)
+	where := fmt.Sprintf("+%d", cc)
+	if region != "" && region != "ZZ" && region != "001" {
+		where = fmt.Sprintf("%s (+%d)", region, cc)
+	}
+	switch phonenumbers.IsPossibleNumberWithReason(num) {
+	case phonenumbers.TOO_SHORT:
+		return "too short for " + where
+	case phonenumbers.TOO_LONG:
+		return "too long for " + where
+	case phonenumbers.INVALID_COUNTRY_CODE:
+		return "unknown country code +" + fmt.Sprint(cc)
+	}
+	return "not a valid number in " + where
+}
+
+var typeNames = map[phonenumbers.PhoneNumberType]string{
+	phonenumbers.FIXED_LINE:           "fixed_line",
+	phonenumbers.MOBILE:               "mobile",
+	phonenumbers.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+	phonenumbers.TOLL_FREE:            "toll_free",
+	phonenumbers.PREMIUM_RATE:         "premium_rate",
+	phonenumbers.SHARED_COST:          "shared_cost",
+	phonenumbers.VOIP:                 "voip",
+	phonenumbers.PERSONAL_NUMBER:      "personal_number",
+	phonenumbers.PAGER:                "pager",
+	phonenumbers.UAN:                  "uan",
+	phonenumbers.VOICEMAIL:            "voicemail",
+}
+
+// TypeName is the name dncctl writes for a libphonenumber number type.
+func TypeName(t phonenumbers.PhoneNumberType) string {
+	if name, ok := typeNames[t]; ok {
+		return name
+	}
+	return "unknown"
+}

@@ -1,0 +1,141 @@
+package scrub
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+)
+
+// Source yields the rows of one input file.
+type Source interface {
+	// Header is the input's header row.
+	Header() []string
+	// Next returns the next data row and the row number a spreadsheet shows
+	// for it (the header is row 1). It returns io.EOF after the last row.
+	Next() (fields []string, row int, err error)
+}
+
+// Sink receives output rows.
+type Sink interface {
+	Write(fields []string) error
+}
+
+// The columns scrub adds to the clean file.
+var cleanColumns = []string{"phone_e164", "phone_type", "phone_region", "priority"}
+
+// The columns that open the rejection report.
+var rejectedColumns = []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail"}
+
+// Input is one file to scrub.
+type Input struct {
+	Name        string // the file name written in the report's source_file column
+	Source      Source
+	PhoneColumn int // 0-based index into the header
+}
+
+// CleanHeader is the clean file's header: the input's columns in their
+// order, then phone_e164, phone_type, phone_region and priority. Input
+// columns with those names (a clean file scrubbed again) are replaced, not repeated.
+func CleanHeader(in []string) []string {
+	out := make([]string, 0, len(in)+len(cleanColumns))
+	for _, h := range in {
+		if !slices.Contains(cleanColumns, h) {
+			out = append(out, h)
+		}
+	}
+	return append(out, cleanColumns...)
+}
+
+// RejectedHeader is the rejection report's header.
+func RejectedHeader(in []string) []string {
+	return append(slices.Clone(rejectedColumns), in...)
+}
+
+// RowError is a row that cannot be scrubbed at all.
+type RowError struct {
+	File string
+	Row  int
+	Err  error
+}
+
+func (e *RowError) Error() string { return fmt.Sprintf("%s row %d: %v", e.File, e.Row, e.Err) }
+func (e *RowError) Unwrap() error { return e.Err }
+
+// Scrub reads every row of in, decides it, and writes it to clean or to
+// rejected. Every row read is written to exactly one of them. progress, if
+// not nil, is called after each row.
+func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum *Summary, progress func()) error {
+	header := in.Source.Header()
+	keep := keptColumns(header)
+	phoneCol := header[in.PhoneColumn]
+	fs := sum.file(in.Name)
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		fields, row, err := in.Source.Next()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if len(fields) > len(header) && !allEmpty(fields[len(header):]) {
+			return &RowError{File: in.Name, Row: row, Err: fmt.Errorf("%d fields but the header has %d", len(fields), len(header))}
+		}
+		fields = fitTo(fields, len(header))
+		raw := fields[in.PhoneColumn]
+		dec := d.Decide(raw, fmt.Sprintf("%s row %d", in.Name, row))
+		fs.count(dec)
+		sum.count(dec)
+		if dec.Clean() {
+			out := make([]string, 0, len(keep)+len(cleanColumns))
+			for _, i := range keep {
+				out = append(out, fields[i])
+			}
+			out = append(out, dec.Number.E164, dec.Number.Type, dec.Number.Region, dec.Priority)
+			err = clean.Write(out)
+		} else {
+			out := append([]string{in.Name, strconv.Itoa(row), phoneCol, raw, dec.Number.E164, string(dec.Reason), dec.Detail}, fields...)
+			err = rejected.Write(out)
+		}
+		if err != nil {
+			return err
+		}
+		if progress != nil {
+			progress()
+		}
+	}
+}
+
+// keptColumns are the indexes of the input columns the clean file keeps.
+func keptColumns(header []string) []int {
+	keep := make([]int, 0, len(header))
+	for i, h := range header {
+		if !slices.Contains(cleanColumns, h) {
+			keep = append(keep, i)
+		}
+	}
+	return keep
+}
+
+func fitTo(fields []string, n int) []string {
+	if len(fields) >= n {
+		return fields[:n]
+	}
+	out := make([]string, n)
+	copy(out, fields)
+	return out
+}
+
+func allEmpty(fields []string) bool {
+	for _, f := range fields {
+		if f != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,77 @@
+package scrub
+
+// Summary counts what a run did. RowsRead is always RowsClean + RowsRejected.
+type Summary struct {
+	RowsRead     int            `json:"rows_read"`
+	RowsClean    int            `json:"rows_clean"`
+	RowsRejected int            `json:"rows_rejected"`
+	Reasons      map[Reason]int `json:"reasons"`
+	Files        []*FileSummary `json:"files"`
+}
+
+// FileSummary counts what a run did with one input file.
+type FileSummary struct {
+	Input        string         `json:"input"`
+	Clean        string         `json:"clean,omitempty"`
+	Rejected     string         `json:"rejected,omitempty"`
+	RowsRead     int            `json:"rows_read"`
+	RowsClean    int            `json:"rows_clean"`
+	RowsRejected int            `json:"rows_rejected"`
+	Reasons      map[Reason]int `json:"reasons"`
+}
+
+// NewSummary returns a summary with every reason at zero, so reports list
+// them all.
+func NewSummary() *Summary {
+	return &Summary{Reasons: zeroReasons(), Files: []*FileSummary{}}
+}
+
+func zeroReasons() map[Reason]int {
+	m := make(map[Reason]int, len(Reasons))
+	for _, r := range Reasons {
+		m[r] = 0
+	}
+	return m
+}
+
+// file returns the summary of the named input, adding it if it is new.
+func (s *Summary) file(name string) *FileSummary {
+	for _, f := range s.Files {
+		if f.Input == name {
+			return f
+		}
+	}
+	f := &FileSummary{Input: name, Reasons: zeroReasons()}
+	s.Files = append(s.Files, f)
+	return f
+}
+
+// File returns the summary of the named input, or nil.
+func (s *Summary) File(name string) *FileSummary {
+	for _, f := range s.Files {
+		if f.Input == name {
+			return f
+		}
+	}
+	return nil
+}
+
+func (s *Summary) count(d Decision) {
+	s.RowsRead++
+	if d.Clean() {
+		s.RowsClean++
+		return
+	}
+	s.RowsRejected++
+	s.Reasons[d.Reason]++
+}
+
+func (f *FileSummary) count(d Decision) {
+	f.RowsRead++
+	if d.Clean() {
+		f.RowsClean++
+		return
+	}
+	f.RowsRejected++
+	f.Reasons[d.Reason]++
+}

@@ -1,0 +1,169 @@
+// Package store keeps dncctl's lists in a local SQLite file: schema,
+// migrations and queries. It knows SQL, not flags or file formats.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// applicationID marks a SQLite file as a dncctl store ("DNCC").
+const applicationID = 0x444e4343
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// ErrNotStore is returned when the file is not a dncctl store.
+var ErrNotStore = errors.New("not a dncctl store")
+
+// Store is an open dncctl store.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens the store at path, creating it (mode 0600, directory 0700) and
+// bringing its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if err := create(path); err != nil {
+		return nil, fmt.Errorf("create store %s: %w", path, err)
+	}
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	// Writers take the lock when they begin, so two writers queue on the busy
+	// timeout instead of failing with "database is locked" on upgrade.
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// create makes an empty file with owner-only permissions, so that SQLite (and
+// its -wal and -shm files, which copy the mode) never makes one readable by others.
+func create(path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+// Path is the store's file.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+func (s *Store) migrate(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var appID, version, objects int
+	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		return notStore(err)
+	}
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return notStore(err)
+	}
+	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+		return notStore(err)
+	}
+	if appID != applicationID && (appID != 0 || objects > 0) {
+		return fmt.Errorf("%w: it is a SQLite database made by something else", ErrNotStore)
+	}
+	steps, err := migrationSteps()
+	if err != nil {
+		return err
+	}
+	if version > len(steps) {
+		return fmt.Errorf("store schema version %d is newer than this dncctl knows (%d): upgrade dncctl", version, len(steps))
+	}
+	for i := version; i < len(steps); i++ {
+		if err := applyMigration(ctx, conn, i+1, steps[i]); err != nil {
+			return fmt.Errorf("migrate to version %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+func notStore(err error) error {
+	if strings.Contains(err.Error(), "file is not a database") {
+		return fmt.Errorf("%w: the file is not a SQLite database", ErrNotStore)
+	}
+	return err
+}
+
+func migrationSteps() ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	steps := make([]string, len(names))
+	for i, name := range names {
+		b, err := migrations.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		steps[i] = string(b)
+	}
+	return steps, nil
+}
+
+func applyMigration(ctx context.Context, conn *sql.Conn, version int, script string) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Another process may have migrated while this one waited for the lock.
+	var current int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
+		return err
+	}
+	if current >= version {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, script); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA application_id = "+strconv.Itoa(applicationID)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(version)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
