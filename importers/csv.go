@@ -128,9 +128,9 @@ func (c *csvReader) parseError(err error) error {
 	return &FileError{File: c.name, Err: err}
 }
 
-func (c *csvReader) Close() error  { return c.file.Close() }
-func (c *csvReader) Done() int64   { return c.count.n }
-func (c *csvReader) Total() int64  { return c.total }
+func (c *csvReader) Close() error { return c.file.Close() }
+func (c *csvReader) Done() int64  { return c.count.n }
+func (c *csvReader) Total() int64 { return c.total }
 
 func skipBOM(br *bufio.Reader) error {
 	b, err := br.Peek(3)
