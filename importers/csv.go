@@ -138,9 +138,10 @@ func skipBOM(br *bufio.Reader) error {
 		return err
 	}
 	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
-		_, err = br.Discard(3)
+		_, err := br.Discard(3)
+		return err
 	}
-	return err
+	return nil
 }
 
 // sniffDelimiter picks the delimiter that occurs most often, outside quotes,

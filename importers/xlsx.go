@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
@@ -55,7 +56,7 @@ func openXLSX(path string) (Reader, error) {
 
 func workbookError(err error) error {
 	switch {
-	case errors.Is(err, excelize.ErrWorkbookFileFormat):
+	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, zip.ErrFormat):
 		return errors.New("not an Excel workbook (or a damaged one)")
 	case errors.Is(err, excelize.ErrWorkbookPassword):
 		return errors.New("the workbook is password-protected: remove the password and save it again")

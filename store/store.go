@@ -41,7 +41,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("create store %s: %w", path, err)
 	}
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
+	// journal_mode(WAL) is not set here: it would be applied (and written to
+	// the file) when a connection opens, before migrate has checked that the
+	// file is a dncctl store. migrate sets it once the file is known to be ours.
+	for _, p := range []string{"busy_timeout(10000)", "synchronous(FULL)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
 	}
 	// Writers take the lock when they begin, so two writers queue on the busy
@@ -87,7 +90,7 @@ func (s *Store) Close() error { return s.db.Close() }
 func (s *Store) migrate(ctx context.Context) error {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
-		return err
+		return notStore(err) // the DSN's pragmas run here, on the file's first page
 	}
 	defer conn.Close()
 	var appID, version, objects int
@@ -102,6 +105,10 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if appID != applicationID && (appID != 0 || objects > 0) {
 		return fmt.Errorf("%w: it is a SQLite database made by something else", ErrNotStore)
+	}
+	// WAL mode is kept in the file, so every later connection uses it too.
+	if _, err := conn.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+		return err
 	}
 	steps, err := migrationSteps()
 	if err != nil {

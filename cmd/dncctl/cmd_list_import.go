@@ -119,8 +119,8 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		if col < len(fields) {
 			raw = fields[col]
 		}
-		n, err := norm.Normalize(raw)
-		if err == nil {
+		n, bad := norm.Normalize(raw)
+		if bad == nil {
 			entries = append(entries, opts.entries(opts.List, n.E164, channels)...)
 			continue
 		}
@@ -131,11 +131,11 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 			}
 		}
 		reason := scrub.ReasonInvalidNumber
-		if errors.Is(err, scrub.ErrNoPhone) {
+		if errors.Is(bad, scrub.ErrNoPhone) {
 			reason = scrub.ReasonNoPhone
 		}
 		nRefused++
-		line := append([]string{opts.File, strconv.Itoa(row), raw, string(reason), err.Error()}, fields...)
+		line := append([]string{opts.File, strconv.Itoa(row), raw, string(reason), bad.Error()}, fields...)
 		if err := refused.Write(line); err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -163,6 +164,9 @@ func planOutputs(files []string, outDir string, format exporters.Format) ([]scru
 		}
 	}
 	for _, in := range files {
+		if _, err := importers.FormatOf(in, false); err != nil {
+			return nil, &usageError{err: err}
+		}
 		dir, stem := outDir, "stdin"
 		if in != "-" {
 			stem = fileStem(in)
@@ -224,7 +228,11 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(out.clean), 0o700); err != nil {
-		return fmt.Errorf("output directory: %w", err)
+		var pe *os.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return fmt.Errorf("output directory %s: %w", filepath.Dir(out.clean), err)
 	}
 	textCols := []string{"phone_e164", "phone_raw", in.Header()[col]}
 	clean, err := exporters.Create(out.clean, out.format, scrub.CleanHeader(in.Header()), exporters.Options{TextColumns: textCols})

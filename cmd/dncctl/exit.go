@@ -38,7 +38,15 @@ func (e *exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
 
 // run executes the command line and turns its outcome into an exit code.
 // It is the only place that decides exit codes.
-func run(args []string, io *iostreams) int {
+func run(args []string, io *iostreams) (code int) {
+	defer func() {
+		// A bug must not show a user a stack trace; outputs are only ever
+		// renamed into place after success, so nothing partial is left.
+		if r := recover(); r != nil {
+			fmt.Fprintf(io.ErrOut, "Error: internal error (a bug in dncctl %s, please report it): %v\n", version, r)
+			code = exitFailed
+		}
+	}()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sigs := make(chan os.Signal, 1)
