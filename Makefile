@@ -1,0 +1,59 @@
+# dncctl: see README.md. Every target runs on a fresh machine with Go installed.
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+BIN     := bin/dncctl
+DEMO    := demo
+FUZZTIME ?= 20s
+
+.PHONY: all build test lint bench docs demo sample fuzz install clean
+
+all: lint test build
+
+build:
+	go build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/dncctl
+
+# The whole test suite: unit tests, fuzz seed corpora, end-to-end scripts.
+test:
+	go test -race -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	go tool staticcheck ./...
+
+# Go benchmarks for the hot paths, then a whole-binary run on generated leads.
+bench: build
+	go test -run '^$$' -bench . -benchmem ./scrub ./importers ./exporters
+	bash bench/scrub.sh $(BIN)
+
+# Man pages and markdown for every command, in docs/cli (deterministic).
+docs:
+	rm -rf docs/cli
+	go run ./cmd/dncctl gen-docs --dir docs/cli
+
+# The main job on the shipped sample: import the sample lists into a fresh
+# store in demo/, then scrub both sample lead files.
+demo: build
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN) --db $(DEMO)/dncctl.db optout import testdata/sample/optouts.txt --region ES --reason "sample opt-outs" --refused $(DEMO)/optouts.refused.csv
+	$(BIN) --db $(DEMO)/dncctl.db optout import testdata/sample/optouts-sms.txt --region ES --channel sms --reason "sample SMS opt-outs" --refused $(DEMO)/optouts-sms.refused.csv
+	$(BIN) --db $(DEMO)/dncctl.db blacklist import testdata/sample/blacklist.csv --region ES --reason "sample blacklist" --refused $(DEMO)/blacklist.refused.csv
+	$(BIN) --db $(DEMO)/dncctl.db whitelist import testdata/sample/whitelist.csv --region ES --tag vip --refused $(DEMO)/whitelist.refused.csv
+	$(BIN) --db $(DEMO)/dncctl.db scrub testdata/sample/leads.csv testdata/sample/leads.xlsx --region ES --out-dir $(DEMO) --summary-json $(DEMO)/summary.json
+	@echo "Outputs are in $(DEMO)/: open $(DEMO)/leads.clean.csv and $(DEMO)/leads.rejected.csv"
+
+# Rebuild the fixtures in testdata/sample from their generator.
+sample:
+	go generate ./cmd/gensample
+
+# Run each fuzz target for FUZZTIME (plain "make test" replays their corpora).
+fuzz:
+	go test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./scrub
+	go test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./importers
+
+install:
+	go install -ldflags "$(LDFLAGS)" ./cmd/dncctl
+
+clean:
+	rm -rf bin $(DEMO) bench/data
