@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -43,6 +44,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"exits":     exits,
+			"summaryis": summaryis,
 			"cmpt":      cmpt,
 			"csv2xlsx":  csv2xlsx,
 			"xlsx2csv":  xlsx2csv,
@@ -93,6 +95,32 @@ func cmpt(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Logf("got (redacted):\n%s", got)
 		ts.Fatalf("%s and %s differ", args[0], args[1])
+	}
+}
+
+// summaryis summary.json expected.json KEY asserts that a --summary-json
+// file has the counts that expected.json (testdata/sample's, made by the
+// generator from what it put in) gives under KEY.
+func summaryis(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: summaryis summary.json expected.json KEY")
+	}
+	type counts struct {
+		RowsRead     int            `json:"rows_read"`
+		RowsClean    int            `json:"rows_clean"`
+		RowsRejected int            `json:"rows_rejected"`
+		Reasons      map[string]int `json:"reasons"`
+	}
+	var got counts
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &got))
+	var expected map[string]counts
+	ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &expected))
+	want, ok := expected[args[2]]
+	if !ok {
+		ts.Fatalf("%s has no key %q", args[1], args[2])
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		ts.Fatalf("summary %+v\nwant    %+v", got, want)
 	}
 }
 
