@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -120,14 +121,22 @@ func hasInternationalPrefix(s string) bool {
 	return false
 }
 
-// plusForDoubleZero rewrites a leading "00" international prefix as "+".
+// plusForDoubleZero rewrites a leading "00" international prefix as "+". It
+// reads the prefix as hasInternationalPrefix does, so "(0034) 612…" and
+// "0 0 34 612…" are rewritten too, not only a bare "0034…".
 func plusForDoubleZero(s string) string {
 	t := strings.TrimPrefix(strings.TrimFunc(s, isSpace), "tel:")
-	if strings.HasPrefix(t, "00") {
-		return "+" + t[2:]
-	}
-	if strings.HasPrefix(t, "００") {
-		return "+" + t[len("００"):]
+	zeros := 0
+	for i, r := range t {
+		switch {
+		case r == '0' || r == '０':
+			zeros++
+			if zeros == 2 {
+				return "+" + t[i+utf8.RuneLen(r):]
+			}
+		case r == '+' || r == '＋' || unicode.IsDigit(r) || unicode.IsLetter(r):
+			return s
+		}
 	}
 	return s
 }
