@@ -81,29 +81,35 @@ func tagSuffix(tag string) string {
 type Decider struct {
 	norm  *Normalizer
 	index *Index
-	clean map[string]string // E.164 → where it was first written clean
+	clean map[string]origin // E.164 → where it was first written clean
+}
+
+// origin is the file and row a number was first written clean from.
+type origin struct {
+	file string
+	row  int
 }
 
 // NewDecider returns a Decider for one run.
 func NewDecider(n *Normalizer, idx *Index) *Decider {
-	return &Decider{norm: n, index: idx, clean: map[string]string{}}
+	return &Decider{norm: n, index: idx, clean: map[string]origin{}}
 }
 
-// Decide returns the decision for the phone value raw found at where (used in
-// the detail of a later duplicate). A clean decision claims the number: a
-// later row with the same number is a DUPLICATE.
-func (d *Decider) Decide(raw, where string) Decision {
-	return d.decided(Check(d.norm, d.index, raw), where)
+// Decide returns the decision for the phone value raw found in file at row
+// (named in the detail of a later duplicate). A clean decision claims the
+// number: a later row with the same number is a DUPLICATE.
+func (d *Decider) Decide(raw, file string, row int) Decision {
+	return d.decided(Check(d.norm, d.index, raw), file, row)
 }
 
-func (d *Decider) decided(dec Decision, where string) Decision {
+func (d *Decider) decided(dec Decision, file string, row int) Decision {
 	if !dec.Clean() {
 		return dec
 	}
 	if first, seen := d.clean[dec.Number.E164]; seen {
-		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: "same number as " + first}
+		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: fmt.Sprintf("same number as %s row %d", first.file, first.row)}
 	}
-	d.clean[dec.Number.E164] = where
+	d.clean[dec.Number.E164] = origin{file: file, row: row}
 	return dec
 }
 

@@ -7,12 +7,12 @@ import (
 
 func TestDeciderDuplicates(t *testing.T) {
 	d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-	first := d.Decide("612 345 678", "a.csv row 2")
+	first := d.Decide("612 345 678", "a.csv", 2)
 	if !first.Clean() || first.Number.E164 != "+34612345678" {
 		t.Fatalf("first sighting = %+v, want clean +34612345678", first)
 	}
 	for i, raw := range []string{"612 345 678", "+34 612 345 678", "0034612345678", "(0034) 612-345-678", "６１２３４５６７８"} {
-		got := d.Decide(raw, "b.csv row 9")
+		got := d.Decide(raw, "b.csv", 9)
 		if got.Reason != ReasonDuplicate {
 			t.Fatalf("sighting %d (%q) = %v, want DUPLICATE", i+2, raw, got)
 		}
@@ -24,7 +24,7 @@ func TestDeciderDuplicates(t *testing.T) {
 		}
 	}
 	// Another number is not a duplicate of the first.
-	if got := d.Decide("612 345 679", "a.csv row 3"); !got.Clean() {
+	if got := d.Decide("612 345 679", "a.csv", 3); !got.Clean() {
 		t.Errorf("another number = %v, want clean", got)
 	}
 }
@@ -45,7 +45,7 @@ func TestDeciderSuppressedNeverDuplicate(t *testing.T) {
 			"":            ReasonNoPhone,
 			"abc":         ReasonInvalidNumber,
 		} {
-			got := d.Decide(raw, "a.csv row 2")
+			got := d.Decide(raw, "a.csv", 2)
 			if got.Reason != want {
 				t.Errorf("sighting %d of %q = %v, want %s", i+1, raw, got, want)
 			}

@@ -62,7 +62,9 @@ func (x *Index) Add(e Entry) error {
 	case ListBlacklist:
 		keepOldest(x.blacklist, e)
 	case ListOptOut:
-		if e.Channel == ChannelAll || e.Channel == x.channel {
+		// An opt-out that does not say its channel is read as all channels:
+		// when in doubt, do not call.
+		if e.Channel == "" || e.Channel == ChannelAll || e.Channel == x.channel {
 			keepOldest(x.optout, e)
 		}
 	case ListWhitelist:

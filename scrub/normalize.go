@@ -61,7 +61,20 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 	if s == "" {
 		return Number{}, ErrNoPhone
 	}
-	s = dropTrunkZero(s)
+	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
+		s = s[4:]
+	}
+	num, err := n.parse(raw, dropTrunkZero(s))
+	if err != nil && strings.Contains(s, "(0)") {
+		// Italy and San Marino keep the 0 after the country code: +39 (0)6… is +39 06….
+		if kept, keptErr := n.parse(raw, strings.Replace(s, "(0)", "0", 1)); keptErr == nil {
+			return kept, nil
+		}
+	}
+	return num, err
+}
+
+func (n *Normalizer) parse(raw, s string) (Number, error) {
 	international := hasInternationalPrefix(s)
 	region := n.region
 	if region == "" {

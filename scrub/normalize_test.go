@@ -253,3 +253,25 @@ func isE164(s string) bool {
 	}
 	return true
 }
+
+// Italy keeps the 0 after its country code, so "(0)" there is part of the
+// number; elsewhere it is the trunk prefix and is dropped. "TEL:" is a URI
+// scheme in any case.
+func TestNormalizeTrunkZeroAndTelScheme(t *testing.T) {
+	n, err := NewNormalizer("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for raw, want := range map[string]string{
+		"+39 (0)6 1234 5678":  "+390612345678",
+		"+34 (0) 612 345 678": "+34612345678",
+		"+44 (0)20 7946 0958": "+442079460958",
+		"TEL:+34612345678":    "+34612345678",
+		"Tel:+34 612 345 678": "+34612345678",
+	} {
+		got, err := n.Normalize(raw)
+		if err != nil || got.E164 != want {
+			t.Errorf("Normalize(%q) = %q, %v; want %q", raw, got.E164, err, want)
+		}
+	}
+}

@@ -49,9 +49,15 @@ func CleanHeader(in []string) []string {
 	return append(out, cleanColumns...)
 }
 
-// RejectedHeader is the rejection report's header.
+// RejectedHeader is the rejection report's header: the report's columns, then
+// the input's, less those a previous scrub added (they are replaced, as in
+// CleanHeader, so that a clean file scrubbed again has no column twice).
 func RejectedHeader(in []string) []string {
-	return append(slices.Clone(rejectedColumns), in...)
+	out := slices.Clone(rejectedColumns)
+	for _, i := range keptColumns(in) {
+		out = append(out, in[i])
+	}
+	return out
 }
 
 // RowError is a row that cannot be scrubbed at all.
@@ -69,6 +75,9 @@ func (e *RowError) Unwrap() error { return e.Err }
 // not nil, is called after each row.
 func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum *Summary, progress func()) error {
 	header := in.Source.Header()
+	if in.PhoneColumn < 0 || in.PhoneColumn >= len(header) {
+		return fmt.Errorf("%s: phone column %d is not in the header (%d columns)", in.Name, in.PhoneColumn+1, len(header))
+	}
 	keep := keptColumns(header)
 	phoneCol := header[in.PhoneColumn]
 	fs := sum.file(in.Name)
@@ -88,7 +97,7 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 		}
 		fields = fitTo(fields, len(header))
 		raw := fields[in.PhoneColumn]
-		dec := d.Decide(raw, fmt.Sprintf("%s row %d", in.Name, row))
+		dec := d.Decide(raw, in.Name, row)
 		fs.count(dec)
 		sum.count(dec)
 		if dec.Clean() {
@@ -99,7 +108,11 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 			out = append(out, dec.Number.E164, dec.Number.Type, dec.Number.Region, dec.Priority)
 			err = clean.Write(out)
 		} else {
-			out := append([]string{in.Name, strconv.Itoa(row), phoneCol, raw, dec.Number.E164, string(dec.Reason), dec.Detail}, fields...)
+			out := make([]string, 0, len(rejectedColumns)+len(keep))
+			out = append(out, in.Name, strconv.Itoa(row), phoneCol, raw, dec.Number.E164, string(dec.Reason), dec.Detail)
+			for _, i := range keep {
+				out = append(out, fields[i])
+			}
 			err = rejected.Write(out)
 		}
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -400,4 +401,47 @@ func mustAtoi(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// A clean file scrubbed again, whose number has since opted out: the report
+// has each column once, the stale phone_* columns of the input dropped.
+func TestScrubRescrubRejected(t *testing.T) {
+	header := []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}
+	idx := NewIndex(ChannelVoice)
+	mustAdd(t, idx, Entry{List: ListOptOut, E164: "+34612345678", Channel: ChannelAll, Reason: "asked", AddedAt: day1})
+	src := newSource(header, []string{"Ana", "612 345 678", "+34612345678", "mobile", "ES", ""})
+	var clean, rejected sliceSink
+	d := NewDecider(mustNormalizer(t, "ES"), idx)
+	if err := d.Scrub(context.Background(), Input{Name: "a.clean.csv", Source: src, PhoneColumn: 1}, &clean, &rejected, NewSummary(), nil); err != nil {
+		t.Fatalf("Scrub: %v", err)
+	}
+	wantHeader := []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "name", "phone"}
+	if got := RejectedHeader(header); !reflect.DeepEqual(got, wantHeader) {
+		t.Errorf("RejectedHeader = %q, want %q", got, wantHeader)
+	}
+	if len(rejected.rows) != 1 || len(rejected.rows[0]) != len(wantHeader) || rejected.rows[0][7] != "Ana" || rejected.rows[0][5] != "OPTED_OUT" {
+		t.Errorf("rejected = %q", rejected.rows)
+	}
+}
+
+func TestScrubPhoneColumnOutOfRange(t *testing.T) {
+	d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
+	for _, col := range []int{-1, 2} {
+		src := newSource([]string{"name", "phone"}, []string{"Ana", "612345678"})
+		err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src, PhoneColumn: col}, &sliceSink{}, &sliceSink{}, NewSummary(), nil)
+		if err == nil || !strings.Contains(err.Error(), "a.csv: phone column") {
+			t.Errorf("PhoneColumn %d: err = %v, want a phone column error", col, err)
+		}
+	}
+}
+
+// An opt-out whose channel is blank is read as all channels: fail closed.
+func TestIndexBlankChannelOptOutSuppresses(t *testing.T) {
+	for _, ch := range Channels {
+		idx := NewIndex(ch)
+		mustAdd(t, idx, Entry{List: ListOptOut, E164: "+34612345678", AddedAt: day1})
+		if m := idx.Find("+34612345678"); m.OptOut == nil {
+			t.Errorf("channel %s: a blank-channel opt-out does not apply", ch)
+		}
+	}
 }
