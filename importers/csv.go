@@ -23,6 +23,7 @@ type csvReader struct {
 	r      *csv.Reader
 	header []string
 	row    int
+	folded int // newlines inside quoted fields of the records read so far
 }
 
 func openCSV(path string, opts Options) (Reader, error) {
@@ -69,7 +70,7 @@ func openCSV(path string, opts Options) (Reader, error) {
 		closer.Close()
 		return nil, c.parseError(err)
 	}
-	c.header, c.row = header, 1
+	c.header, c.row = header, c.rowOf(header)
 	return c, nil
 }
 
@@ -116,8 +117,20 @@ func (c *csvReader) Next() ([]string, int, error) {
 		}
 		return nil, 0, c.parseError(err)
 	}
-	c.row++
+	c.row = c.rowOf(rec)
 	return rec, c.row, nil
+}
+
+// rowOf is the row a spreadsheet shows for the record just read: its line,
+// less the newlines inside quoted fields of the records before it. Blank
+// lines, which encoding/csv skips, are rows in a spreadsheet too.
+func (c *csvReader) rowOf(rec []string) int {
+	line, _ := c.r.FieldPos(0)
+	row := line - c.folded
+	for _, f := range rec {
+		c.folded += strings.Count(f, "\n")
+	}
+	return row
 }
 
 func (c *csvReader) parseError(err error) error {
@@ -146,18 +159,18 @@ func skipBOM(br *bufio.Reader) error {
 
 // sniffDelimiter picks the delimiter that occurs most often, outside quotes,
 // in the first line: Spanish and French exports use ';', Excel's "Unicode
-// text" uses tab.
+// text" uses tab. A newline inside quotes does not end the line.
 func sniffDelimiter(br *bufio.Reader) rune {
 	b, _ := br.Peek(br.Size())
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		b = b[:i]
-	}
 	counts := map[rune]int{}
 	quoted := false
 	for _, r := range string(b) {
 		if r == '"' {
 			quoted = !quoted
 			continue
+		}
+		if r == '\n' && !quoted {
+			break
 		}
 		if !quoted {
 			counts[r]++

@@ -2,6 +2,8 @@ package importers
 
 import (
 	"archive/zip"
+	"compress/flate"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -56,12 +58,21 @@ func openXLSX(path string) (Reader, error) {
 
 func workbookError(err error) error {
 	switch {
-	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, zip.ErrFormat):
+	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, zip.ErrFormat), damaged(err):
 		return errors.New("not an Excel workbook (or a damaged one)")
 	case errors.Is(err, excelize.ErrWorkbookPassword):
 		return errors.New("the workbook is password-protected: remove the password and save it again")
 	}
 	return err
+}
+
+// damaged reports whether err is how a zip that is not a workbook, or a
+// damaged one, fails: excelize passes these on as they are.
+func damaged(err error) bool {
+	var flateErr flate.CorruptInputError
+	var xmlErr *xml.SyntaxError
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, zip.ErrChecksum) ||
+		errors.As(err, &flateErr) || errors.As(err, &xmlErr)
 }
 
 func firstVisibleSheet(f *excelize.File) (string, error) {

@@ -42,8 +42,11 @@ func (e Entry) Scrub() scrub.Entry {
 func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by string) (added []bool, err error) {
 	added = make([]bool, len(entries))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT OR IGNORE INTO entries
-			(list, e164, channel, tag, reason, source, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`)
+		// ON CONFLICT DO NOTHING skips only a number already active; unlike
+		// INSERT OR IGNORE it does not also skip an entry a CHECK refuses.
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO entries
+			(list, e164, channel, tag, reason, source, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return err
 		}

@@ -15,8 +15,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // applicationID marks a SQLite file as a dncctl store ("DNCC").
@@ -93,21 +95,19 @@ func (s *Store) migrate(ctx context.Context) error {
 		return notStore(err) // the DSN's pragmas run here, on the file's first page
 	}
 	defer conn.Close()
+	// One statement, so one snapshot: read separately, another process's
+	// first migration could commit in between, and its tables without its
+	// application_id would look like a foreign database.
 	var appID, version, objects int
-	if err := conn.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
-		return notStore(err)
-	}
-	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
-		return notStore(err)
-	}
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id),
+		(SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)`).Scan(&appID, &version, &objects); err != nil {
 		return notStore(err)
 	}
 	if appID != applicationID && (appID != 0 || objects > 0) {
 		return fmt.Errorf("%w: it is a SQLite database made by something else", ErrNotStore)
 	}
 	// WAL mode is kept in the file, so every later connection uses it too.
-	if _, err := conn.ExecContext(ctx, "PRAGMA journal_mode = WAL"); err != nil {
+	if err := setWAL(ctx, conn); err != nil {
 		return err
 	}
 	steps, err := migrationSteps()
@@ -123,6 +123,25 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// setWAL switches the file to WAL mode. Switching reads the file, then takes
+// the write lock; two processes switching a new store at once would each
+// wait on the other, so SQLite fails one with SQLITE_BUSY at once instead of
+// waiting. That one tries again: by then the file is in WAL mode already.
+func setWAL(ctx context.Context, conn *sql.Conn) error {
+	for try := 1; ; try++ {
+		_, err := conn.ExecContext(ctx, "PRAGMA journal_mode = WAL")
+		var se *sqlite.Error
+		if err == nil || try == 100 || !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 func notStore(err error) error {

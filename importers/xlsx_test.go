@@ -1,0 +1,183 @@
+package importers
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// writeWorkbook builds a workbook in a fresh directory: build fills it in.
+func writeWorkbook(t *testing.T, name string, build func(f *excelize.File)) string {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	build(f)
+	path := filepath.Join(t.TempDir(), name)
+	if err := f.SaveAs(path); err != nil {
+		t.Fatalf("save workbook: %v", err)
+	}
+	return path
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setRow writes values in row n from column A.
+func setRow(t *testing.T, f *excelize.File, sheet string, n int, values ...any) {
+	t.Helper()
+	cell, err := excelize.CoordinatesToCellName(1, n)
+	must(t, err)
+	must(t, f.SetSheetRow(sheet, cell, &values))
+}
+
+func TestXLSX(t *testing.T) {
+	path := writeWorkbook(t, "leads.xlsx", func(f *excelize.File) {
+		setRow(t, f, "Sheet1", 1, "phone", "name", "amount")
+		setRow(t, f, "Sheet1", 2, 612345678, "Ana", 12.5)
+		setRow(t, f, "Sheet1", 3, int64(8613800138000), "Li", 3)
+		// Row 4 is missing altogether; row 5 has only empty cells.
+		must(t, f.SetCellValue("Sheet1", "A5", ""))
+		setRow(t, f, "Sheet1", 6, float64(34612345678), "Luis")
+		setRow(t, f, "Sheet1", 7, "0034612345678", "Eva", "n/a")
+		setRow(t, f, "Sheet1", 9, nil, "no phone")
+	})
+	header, rows := mustReadAll(t, path, Options{})
+	if want := []string{"phone", "name", "amount"}; !reflect.DeepEqual(header, want) {
+		t.Errorf("header = %q, want %q", header, want)
+	}
+	want := []row{
+		{2, []string{"612345678", "Ana", "12.5"}},
+		{3, []string{"8613800138000", "Li", "3"}},
+		{6, []string{"34612345678", "Luis"}},
+		{7, []string{"0034612345678", "Eva", "n/a"}},
+		{9, []string{"", "no phone"}},
+	}
+	if !reflect.DeepEqual(rows, want) {
+		t.Errorf("rows = %v\nwant %v", rows, want)
+	}
+}
+
+func TestXLSXFirstVisibleSheet(t *testing.T) {
+	path := writeWorkbook(t, "leads.xlsm", func(f *excelize.File) {
+		setRow(t, f, "Sheet1", 1, "hidden", "lookup")
+		setRow(t, f, "Sheet1", 2, "x", "y")
+		_, err := f.NewSheet("Leads")
+		must(t, err)
+		setRow(t, f, "Leads", 1, "phone")
+		setRow(t, f, "Leads", 2, 612345678)
+		_, err = f.NewSheet("Later")
+		must(t, err)
+		setRow(t, f, "Later", 1, "other")
+		f.SetActiveSheet(1)
+		must(t, f.SetSheetVisible("Sheet1", false))
+	})
+	header, rows := mustReadAll(t, path, Options{})
+	if !reflect.DeepEqual(header, []string{"phone"}) || !reflect.DeepEqual(rows, []row{{2, []string{"612345678"}}}) {
+		t.Errorf("header %q, rows %v; want the Leads sheet", header, rows)
+	}
+}
+
+func TestXLSXHeaderNotOnRowOne(t *testing.T) {
+	path := writeWorkbook(t, "leads.xlsx", func(f *excelize.File) {
+		setRow(t, f, "Sheet1", 3, "phone")
+		setRow(t, f, "Sheet1", 4, "612345678")
+	})
+	header, rows := mustReadAll(t, path, Options{})
+	if !reflect.DeepEqual(header, []string{"phone"}) || !reflect.DeepEqual(rows, []row{{4, []string{"612345678"}}}) {
+		t.Errorf("header %q, rows %v", header, rows)
+	}
+}
+
+func TestXLSXErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		path func(t *testing.T) string
+		want string
+		is   error
+	}{
+		{
+			name: "empty workbook",
+			path: func(t *testing.T) string { return writeWorkbook(t, "empty.xlsx", func(*excelize.File) {}) },
+			want: "empty",
+			is:   ErrEmpty,
+		},
+		{
+			name: "only blank cells",
+			path: func(t *testing.T) string {
+				return writeWorkbook(t, "blank.xlsx", func(f *excelize.File) {
+					must(t, f.SetCellValue("Sheet1", "B2", ""))
+					must(t, f.SetCellValue("Sheet1", "C7", ""))
+				})
+			},
+			want: "empty",
+			is:   ErrEmpty,
+		},
+		{
+			name: "text file named .xlsx",
+			path: func(t *testing.T) string { return writeFile(t, "leads.xlsx", "phone,name\n612345678,Ana\n") },
+			want: "not an Excel workbook",
+		},
+		{
+			name: "empty file named .xlsx",
+			path: func(t *testing.T) string { return writeFile(t, "leads.xlsx", "") },
+			want: "not an Excel workbook",
+		},
+		{
+			name: "empty zip archive",
+			path: func(t *testing.T) string { return writeFile(t, "leads.xlsx", "PK\x05\x06"+strings.Repeat("\x00", 18)) },
+			want: "not an Excel workbook",
+		},
+		{
+			name: "zip archive of something else",
+			path: func(t *testing.T) string {
+				var b bytes.Buffer
+				zw := zip.NewWriter(&b)
+				w, err := zw.Create("notes.txt")
+				must(t, err)
+				_, err = w.Write([]byte("612345678\n"))
+				must(t, err)
+				must(t, zw.Close())
+				return writeFile(t, "leads.xlsx", b.String())
+			},
+			want: "not an Excel workbook",
+		},
+		{
+			name: "truncated workbook",
+			path: func(t *testing.T) string {
+				full, err := os.ReadFile(writeWorkbook(t, "full.xlsx", func(f *excelize.File) { setRow(t, f, "Sheet1", 1, "phone") }))
+				must(t, err)
+				return writeFile(t, "leads.xlsx", string(full[:len(full)/2]))
+			},
+			want: "not an Excel workbook",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := tt.path(t)
+			_, _, err := readAll(t, path, Options{})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), path) {
+				t.Errorf("error %q does not name the file", err)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not say %q", err, tt.want)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("error %q does not wrap %v", err, tt.is)
+			}
+		})
+	}
+}
