@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -57,39 +58,95 @@ func (e *ColumnError) Error() string {
 	return fmt.Sprintf("no column %q (headers: %s)", e.Spec, list)
 }
 
-// FindPhoneColumn returns the 0-based index of the phone column. spec is a
-// header name or a 1-based column number; when it is empty the column is
-// detected from its header.
+// generatedColumns are columns dncctl writes itself: never read as a lead's
+// phone column when a clean file or a report is scrubbed again.
+var generatedColumns = map[string]bool{"phonee164": true, "phonetype": true, "phoneregion": true, "phoneraw": true, "phonecolumn": true}
+
+// secondaryPhoneHeaders are the other phone columns CRMs export beside the
+// main one (after foldHeader, without a trailing number).
+var secondaryPhoneHeaders = map[string]bool{
+	"altphone": true, "alternatephone": true, "otherphone": true, "homephone": true, "workphone": true,
+	"businessphone": true, "secondaryphone": true, "phonealt": true, "mobilephone": true, "cellphone": true,
+	"othermobile": true, "altmobile": true, "telefonofijo": true, "telefonomovil": true, "telefono2": true,
+	"备用电话": true, "备用手机": true, "座机": true, "固定电话": true,
+}
+
+// FindPhoneColumn returns the 0-based index of the phone column: the first
+// of FindPhoneColumns.
 func FindPhoneColumn(header []string, spec string) (int, error) {
-	spec = strings.TrimSpace(spec)
-	if spec != "" {
-		for i, h := range header {
-			if strings.TrimSpace(h) == spec {
-				return i, nil
-			}
-		}
-		for i, h := range header {
-			if foldHeader(h) == foldHeader(spec) && foldHeader(spec) != "" {
-				return i, nil
-			}
-		}
-		if n, err := strconv.Atoi(spec); err == nil && n >= 1 && n <= len(header) {
-			return n - 1, nil
-		}
-		return -1, &ColumnError{Spec: spec, Header: header}
+	var specs []string
+	if strings.TrimSpace(spec) != "" {
+		specs = []string{spec}
 	}
+	cols, err := FindPhoneColumns(header, specs)
+	if err != nil {
+		return -1, err
+	}
+	return cols[0], nil
+}
+
+// FindPhoneColumns returns the 0-based indexes of the phone columns. Each
+// spec is a header name or a 1-based column number. With no specs the
+// columns are detected from the header: every column whose name means a
+// phone number ("phone", "Teléfono", "mobile 2", "手机号码"), or, if none
+// does, every column whose name contains such a word ("Contact Phone").
+func FindPhoneColumns(header []string, specs []string) ([]int, error) {
+	if len(specs) > 0 {
+		cols := make([]int, 0, len(specs))
+		for _, spec := range specs {
+			c, err := findColumn(header, strings.TrimSpace(spec))
+			if err != nil {
+				return nil, err
+			}
+			if !slices.Contains(cols, c) {
+				cols = append(cols, c)
+			}
+		}
+		return cols, nil
+	}
+	var exact, loose []int
 	for i, h := range header {
-		if phoneHeaders[foldHeader(h)] {
+		f := foldHeader(h)
+		base := strings.TrimRightFunc(f, unicode.IsDigit)
+		switch {
+		case f == "" || generatedColumns[f]:
+		case phoneHeaders[f] || phoneHeaders[base] || secondaryPhoneHeaders[base] || secondaryPhoneHeaders[f]:
+			exact = append(exact, i)
+		case containsPhoneWord(f):
+			loose = append(loose, i)
+		}
+	}
+	if len(exact) > 0 {
+		return exact, nil
+	}
+	if len(loose) > 0 {
+		return loose, nil
+	}
+	return nil, &ColumnError{Header: header}
+}
+
+func containsPhoneWord(folded string) bool {
+	for _, w := range phoneWords {
+		if strings.Contains(folded, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func findColumn(header []string, spec string) (int, error) {
+	for i, h := range header {
+		if strings.TrimSpace(h) == spec {
 			return i, nil
 		}
 	}
 	for i, h := range header {
-		f := foldHeader(h)
-		for _, w := range phoneWords {
-			if strings.Contains(f, w) {
-				return i, nil
-			}
+		if foldHeader(h) == foldHeader(spec) && foldHeader(spec) != "" {
+			return i, nil
 		}
 	}
-	return -1, &ColumnError{Header: header}
+	if n, err := strconv.Atoi(spec); err == nil && n >= 1 && n <= len(header) {
+		return n - 1, nil
+	}
+	return -1, &ColumnError{Spec: spec, Header: header}
 }

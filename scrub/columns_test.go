@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -29,9 +30,10 @@ func TestFindPhoneColumnDetect(t *testing.T) {
 		{[]string{"Nombre", "Tele\u0301fono"}, 1},
 		// An exact name wins over a looser one, wherever they are.
 		{[]string{"Contact Phone", "Name", "Phone"}, 2},
-		{[]string{"Teléfono fijo", "Móvil"}, 1},
-		{[]string{"phone type", "phone2", "mobile"}, 2},
-		// Between two exact matches, or two loose ones, the first wins.
+		// Between two phone columns, the first is FindPhoneColumn's
+		// (FindPhoneColumns returns both: TestFindPhoneColumnsAll).
+		{[]string{"Teléfono fijo", "Móvil"}, 0},
+		{[]string{"phone type", "phone2", "mobile"}, 1},
 		{[]string{"Mobile", "Phone"}, 0},
 		{[]string{"Home Phone", "Work Phone"}, 0},
 	}
@@ -145,5 +147,31 @@ func TestFoldHeader(t *testing.T) {
 		if got := foldHeader(in); got != want {
 			t.Errorf("foldHeader(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+func TestFindPhoneColumnsAll(t *testing.T) {
+	for _, tt := range []struct {
+		header []string
+		want   []int
+	}{
+		{[]string{"Teléfono fijo", "Móvil"}, []int{0, 1}},
+		{[]string{"phone type", "phone2", "mobile"}, []int{1, 2}},
+		{[]string{"name", "phone", "phone 2", "Mobile_1", "email"}, []int{1, 2, 3}},
+		{[]string{"Contact Phone", "Name", "Phone"}, []int{2}},
+		{[]string{"Home Phone", "Work Phone", "Phone Type"}, []int{0, 1}},
+		{[]string{"Contact Phone", "Phone Notes"}, []int{0, 1}},
+		// dncctl's own columns are never read as leads' numbers.
+		{[]string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}, []int{1}},
+		{[]string{"source_file", "phone_column", "phone_raw", "phone_e164", "name", "手机号码"}, []int{5}},
+	} {
+		got, err := FindPhoneColumns(tt.header, nil)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("FindPhoneColumns(%q) = %v, %v; want %v", tt.header, got, err, tt.want)
+		}
+	}
+	got, err := FindPhoneColumns([]string{"a", "b", "c"}, []string{"c", "1", "C"})
+	if err != nil || !slices.Equal(got, []int{2, 0}) {
+		t.Errorf("FindPhoneColumns with specs = %v, %v; want [2 0]", got, err)
 	}
 }

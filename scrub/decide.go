@@ -17,10 +17,13 @@ const (
 	ReasonBlacklisted   Reason = "BLACKLISTED"
 	ReasonOptedOut      Reason = "OPTED_OUT"
 	ReasonDuplicate     Reason = "DUPLICATE"
+	// ReasonPrecisionLost is a number Excel wrote in scientific notation
+	// (8.61381E+12): its last digits are gone, so it is never guessed.
+	ReasonPrecisionLost Reason = "EXCEL_PRECISION_LOST"
 )
 
 // Reasons lists every reason in the order summaries print them.
-var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonBlacklisted, ReasonOptedOut, ReasonDuplicate}
+var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonBlacklisted, ReasonOptedOut, ReasonDuplicate}
 
 // Decision is the verdict on one phone value.
 type Decision struct {
@@ -39,6 +42,9 @@ func Check(n *Normalizer, idx *Index, raw string) Decision {
 	num, err := n.Normalize(raw)
 	if errors.Is(err, ErrNoPhone) {
 		return Decision{Reason: ReasonNoPhone, Detail: "phone cell is empty"}
+	}
+	if errors.Is(err, ErrPrecisionLost) {
+		return Decision{Reason: ReasonPrecisionLost, Detail: err.Error()}
 	}
 	if err != nil {
 		return Decision{Reason: ReasonInvalidNumber, Detail: err.Error()}

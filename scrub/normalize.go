@@ -21,6 +21,15 @@ type Number struct {
 // ErrNoPhone is returned for an empty phone cell.
 var ErrNoPhone = errors.New("no phone number")
 
+// ErrPrecisionLost is returned for a number Excel wrote in scientific
+// notation: its last digits are gone, and a guess could be someone else.
+var ErrPrecisionLost = errors.New("written in scientific notation by Excel: the last digits are lost; export the column as text")
+
+// extraDigits is how many digits a written number may carry beyond its
+// E.164 digits and extension: an international prefix (00, 011, 0011) or a
+// trunk 0. More means the value holds more than one number.
+const extraDigits = 4
+
 // InvalidError says why a non-empty value is not a usable phone number.
 type InvalidError struct {
 	Raw    string
@@ -64,12 +73,20 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
 		s = s[4:]
 	}
+	if scientific.MatchString(s) {
+		return Number{}, ErrPrecisionLost
+	}
 	num, err := n.parse(raw, dropTrunkZero(s))
 	if err != nil && strings.Contains(s, "(0)") {
 		// Italy and San Marino keep the 0 after the country code: +39 (0)6… is +39 06….
 		if kept, keptErr := n.parse(raw, strings.Replace(s, "(0)", "0", 1)); keptErr == nil {
 			return kept, nil
 		}
+	}
+	if err == nil && countDigits(s) > len(num.E164)-1+len(num.Extension)+extraDigits {
+		// libphonenumber reads the first number it finds: "612345678, 699111222"
+		// would pass as the first alone, and the second reach the dialer unchecked.
+		return Number{}, &InvalidError{Raw: raw, Detail: "more digits than one phone number: several numbers in one cell?"}
 	}
 	return num, err
 }

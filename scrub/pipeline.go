@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 )
 
 // Source yields the rows of one input file.
@@ -27,13 +26,13 @@ type Sink interface {
 var cleanColumns = []string{"phone_e164", "phone_type", "phone_region", "priority"}
 
 // The columns that open the rejection report.
-var rejectedColumns = []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail"}
+var rejectedColumns = []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "row_outcome"}
 
 // Input is one file to scrub.
 type Input struct {
-	Name        string // the file name written in the report's source_file column
-	Source      Source
-	PhoneColumn int // 0-based index into the header
+	Name         string // the file name written in the report's source_file column
+	Source       Source
+	PhoneColumns []int // 0-based indexes into the header, at least one
 }
 
 // CleanHeader is the clean file's header: the input's columns in their
@@ -70,16 +69,22 @@ type RowError struct {
 func (e *RowError) Error() string { return fmt.Sprintf("%s row %d: %v", e.File, e.Row, e.Err) }
 func (e *RowError) Unwrap() error { return e.Err }
 
-// Scrub reads every row of in, decides it, and writes it to clean or to
-// rejected. Every row read is written to exactly one of them. progress, if
-// not nil, is called after each row.
+// Scrub reads every row of in, checks every number in its phone columns,
+// and writes the row to clean when at least one number may be called (with
+// the others blanked), and one line to rejected for every number removed.
+// Every row read is either in clean or dropped, with its numbers in
+// rejected. progress, if not nil, is called after each row.
 func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum *Summary, progress func()) error {
 	header := in.Source.Header()
-	if in.PhoneColumn < 0 || in.PhoneColumn >= len(header) {
-		return fmt.Errorf("%s: phone column %d is not in the header (%d columns)", in.Name, in.PhoneColumn+1, len(header))
+	if len(in.PhoneColumns) == 0 {
+		return fmt.Errorf("%s: no phone column", in.Name)
+	}
+	for _, c := range in.PhoneColumns {
+		if c < 0 || c >= len(header) {
+			return fmt.Errorf("%s: phone column %d is not in the header (%d columns)", in.Name, c+1, len(header))
+		}
 	}
 	keep := keptColumns(header)
-	phoneCol := header[in.PhoneColumn]
 	fs := sum.file(in.Name)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -95,28 +100,18 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 		if len(fields) > len(header) && !allEmpty(fields[len(header):]) {
 			return &RowError{File: in.Name, Row: row, Err: fmt.Errorf("%d fields but the header has %d", len(fields), len(header))}
 		}
-		fields = fitTo(fields, len(header))
-		raw := fields[in.PhoneColumn]
-		dec := d.Decide(raw, in.Name, row)
-		fs.count(dec)
-		sum.count(dec)
-		if dec.Clean() {
-			out := make([]string, 0, len(keep)+len(cleanColumns))
-			for _, i := range keep {
-				out = append(out, fields[i])
+		v := d.decideRow(in, header, keep, fitTo(fields, len(header)), row)
+		fs.count(v)
+		sum.count(v)
+		if v.clean != nil {
+			if err := clean.Write(v.clean); err != nil {
+				return err
 			}
-			out = append(out, dec.Number.E164, dec.Number.Type, dec.Number.Region, dec.Priority)
-			err = clean.Write(out)
-		} else {
-			out := make([]string, 0, len(rejectedColumns)+len(keep))
-			out = append(out, in.Name, strconv.Itoa(row), phoneCol, raw, dec.Number.E164, string(dec.Reason), dec.Detail)
-			for _, i := range keep {
-				out = append(out, fields[i])
-			}
-			err = rejected.Write(out)
 		}
-		if err != nil {
-			return err
+		for _, line := range v.rejected {
+			if err := rejected.Write(line); err != nil {
+				return err
+			}
 		}
 		if progress != nil {
 			progress()

@@ -87,7 +87,7 @@ func TestScrubMixed(t *testing.T) {
 	}
 	d := NewDecider(mustNormalizer(t, "ES"), testIndex(t))
 	ticks := 0
-	if err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src, PhoneColumn: col}, &clean, &rejected, sum, func() { ticks++ }); err != nil {
+	if err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src, PhoneColumns: []int{col}}, &clean, &rejected, sum, func() { ticks++ }); err != nil {
 		t.Fatalf("Scrub: %v", err)
 	}
 
@@ -120,7 +120,7 @@ func TestScrubMixed(t *testing.T) {
 	for i, w := range wantRejected {
 		got := rejected.rows[i]
 		row := src.rows[mustAtoi(t, w.row)-2]
-		want := append([]string{"a.csv", w.row, "Teléfono", w.raw, w.e164, string(w.reason), w.detail}, fitTo(row, len(header))...)
+		want := append([]string{"a.csv", w.row, "Teléfono", w.raw, w.e164, string(w.reason), w.detail, OutcomeDropped}, fitTo(row, len(header))...)
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("rejected row %d:\n got %q\nwant %q", i, got, want)
 		}
@@ -139,7 +139,7 @@ func TestScrubMixed(t *testing.T) {
 	if ticks != len(src.rows) {
 		t.Errorf("progress called %d times, want %d", ticks, len(src.rows))
 	}
-	wantReasons := map[Reason]int{ReasonNoPhone: 1, ReasonInvalidNumber: 2, ReasonBlacklisted: 2, ReasonOptedOut: 1, ReasonDuplicate: 2}
+	wantReasons := map[Reason]int{ReasonNoPhone: 1, ReasonInvalidNumber: 2, ReasonPrecisionLost: 0, ReasonBlacklisted: 2, ReasonOptedOut: 1, ReasonDuplicate: 2}
 	if sum.RowsRead != 12 || sum.RowsClean != 4 || sum.RowsRejected != 8 || !reflect.DeepEqual(sum.Reasons, wantReasons) {
 		t.Errorf("summary = read %d, clean %d, rejected %d, %v; want 12, 4, 8, %v", sum.RowsRead, sum.RowsClean, sum.RowsRejected, sum.Reasons, wantReasons)
 	}
@@ -167,19 +167,19 @@ func TestScrubAcrossFiles(t *testing.T) {
 		[]string{"z", "612 345 679"},  // clean
 		[]string{"w", "612-345-679"},  // DUPLICATE within b.csv
 	)
-	if err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: a, PhoneColumn: 0}, &clean1, &rej1, sum, nil); err != nil {
+	if err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: a, PhoneColumns: []int{0}}, &clean1, &rej1, sum, nil); err != nil {
 		t.Fatalf("Scrub a.csv: %v", err)
 	}
-	if err := d.Scrub(context.Background(), Input{Name: "b.xlsx", Source: b, PhoneColumn: 1}, &clean2, &rej2, sum, nil); err != nil {
+	if err := d.Scrub(context.Background(), Input{Name: "b.xlsx", Source: b, PhoneColumns: []int{1}}, &clean2, &rej2, sum, nil); err != nil {
 		t.Fatalf("Scrub b.xlsx: %v", err)
 	}
 	if len(clean1.rows) != 1 || len(rej1.rows) != 1 {
 		t.Errorf("a.csv: %d clean, %d rejected; want 1, 1", len(clean1.rows), len(rej1.rows))
 	}
 	wantRej2 := [][]string{
-		{"b.xlsx", "2", "móvil", "+34612345678", "+34612345678", "DUPLICATE", "same number as a.csv row 2", "x", "+34612345678"},
-		{"b.xlsx", "3", "móvil", "611 000 001", "+34611000001", "BLACKLISTED", "blacklist since 2024-03-01T10:00:00Z: fraud", "y", "611 000 001"},
-		{"b.xlsx", "5", "móvil", "612-345-679", "+34612345679", "DUPLICATE", "same number as b.xlsx row 4", "w", "612-345-679"},
+		{"b.xlsx", "2", "móvil", "+34612345678", "+34612345678", "DUPLICATE", "same number as a.csv row 2", "dropped", "x", "+34612345678"},
+		{"b.xlsx", "3", "móvil", "611 000 001", "+34611000001", "BLACKLISTED", "blacklist since 2024-03-01T10:00:00Z: fraud", "dropped", "y", "611 000 001"},
+		{"b.xlsx", "5", "móvil", "612-345-679", "+34612345679", "DUPLICATE", "same number as b.xlsx row 4", "dropped", "w", "612-345-679"},
 	}
 	if !reflect.DeepEqual(rej2.rows, wantRej2) {
 		t.Errorf("b.xlsx rejected:\n got %q\nwant %q", rej2.rows, wantRej2)
@@ -216,7 +216,7 @@ func TestScrubRowTooLong(t *testing.T) {
 	)
 	var clean, rejected sliceSink
 	d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-	err := d.Scrub(context.Background(), Input{Name: "leads.csv", Source: src, PhoneColumn: 1}, &clean, &rejected, NewSummary(), nil)
+	err := d.Scrub(context.Background(), Input{Name: "leads.csv", Source: src, PhoneColumns: []int{1}}, &clean, &rejected, NewSummary(), nil)
 	var re *RowError
 	if !errors.As(err, &re) {
 		t.Fatalf("Scrub = %v, want a *RowError", err)
@@ -243,15 +243,15 @@ func TestScrubShortRowPadded(t *testing.T) {
 	src := newSource([]string{"phone", "name", "city"}, []string{"612 345 678"}, []string{""}, []string{})
 	var clean, rejected sliceSink
 	d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-	if err := d.Scrub(context.Background(), Input{Name: "s.csv", Source: src}, &clean, &rejected, NewSummary(), nil); err != nil {
+	if err := d.Scrub(context.Background(), Input{Name: "s.csv", Source: src, PhoneColumns: []int{0}}, &clean, &rejected, NewSummary(), nil); err != nil {
 		t.Fatalf("Scrub: %v", err)
 	}
 	if want := [][]string{{"612 345 678", "", "", "+34612345678", "mobile", "ES", ""}}; !reflect.DeepEqual(clean.rows, want) {
 		t.Errorf("clean = %q, want %q", clean.rows, want)
 	}
 	want := [][]string{
-		{"s.csv", "3", "phone", "", "", "NO_PHONE", "phone cell is empty", "", "", ""},
-		{"s.csv", "4", "phone", "", "", "NO_PHONE", "phone cell is empty", "", "", ""},
+		{"s.csv", "3", "phone", "", "", "NO_PHONE", "phone cell is empty", "dropped", "", "", ""},
+		{"s.csv", "4", "phone", "", "", "NO_PHONE", "phone cell is empty", "dropped", "", "", ""},
 	}
 	if !reflect.DeepEqual(rejected.rows, want) {
 		t.Errorf("rejected = %q, want %q", rejected.rows, want)
@@ -276,7 +276,7 @@ func TestScrubRescrub(t *testing.T) {
 	src := newSource(header, []string{"Ana", "612 345 678", "+34612345678", "mobile", "ES", "old-tag"})
 	var clean, rejected sliceSink
 	d := NewDecider(mustNormalizer(t, "ES"), idx)
-	if err := d.Scrub(context.Background(), Input{Name: "a.clean.csv", Source: src, PhoneColumn: 1}, &clean, &rejected, NewSummary(), nil); err != nil {
+	if err := d.Scrub(context.Background(), Input{Name: "a.clean.csv", Source: src, PhoneColumns: []int{1}}, &clean, &rejected, NewSummary(), nil); err != nil {
 		t.Fatalf("Scrub: %v", err)
 	}
 	if want := [][]string{{"Ana", "612 345 678", "+34612345678", "mobile", "ES", "gold"}}; !reflect.DeepEqual(clean.rows, want) {
@@ -289,7 +289,7 @@ func TestHeaders(t *testing.T) {
 	if got, want := CleanHeader(in), []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("CleanHeader = %q, want %q", got, want)
 	}
-	want := []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "name", "phone"}
+	want := []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "row_outcome", "name", "phone"}
 	if got := RejectedHeader(in); !reflect.DeepEqual(got, want) {
 		t.Errorf("RejectedHeader = %q, want %q", got, want)
 	}
@@ -315,7 +315,7 @@ func TestScrubCancel(t *testing.T) {
 		var clean, rejected sliceSink
 		sum := NewSummary()
 		d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-		err := d.Scrub(ctx, Input{Name: "a.csv", Source: newSource([]string{"phone"}, rows...)}, &clean, &rejected, sum, nil)
+		err := d.Scrub(ctx, Input{Name: "a.csv", Source: newSource([]string{"phone"}, rows...), PhoneColumns: []int{0}}, &clean, &rejected, sum, nil)
 		if !errors.Is(err, context.Canceled) {
 			t.Fatalf("Scrub = %v, want context.Canceled", err)
 		}
@@ -336,7 +336,7 @@ func TestScrubCancel(t *testing.T) {
 			}
 		}
 		src := newSource([]string{"phone"}, rows...)
-		err := d.Scrub(ctx, Input{Name: "a.csv", Source: src}, &clean, &rejected, sum, progress)
+		err := d.Scrub(ctx, Input{Name: "a.csv", Source: src, PhoneColumns: []int{0}}, &clean, &rejected, sum, progress)
 		if !errors.Is(err, context.Canceled) || err != ctx.Err() {
 			t.Fatalf("Scrub = %v, want ctx.Err() (%v)", err, ctx.Err())
 		}
@@ -353,7 +353,7 @@ func TestScrubPassesErrorsOn(t *testing.T) {
 		src.err, src.errAt = boom, 1
 		var clean, rejected sliceSink
 		d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-		if err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src}, &clean, &rejected, NewSummary(), nil); !errors.Is(err, boom) {
+		if err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src, PhoneColumns: []int{0}}, &clean, &rejected, NewSummary(), nil); !errors.Is(err, boom) {
 			t.Errorf("Scrub = %v, want the source's error", err)
 		}
 		if len(clean.rows) != 1 {
@@ -367,7 +367,7 @@ func TestScrubPassesErrorsOn(t *testing.T) {
 			map[string]*sliceSink{"clean": &clean, "rejected": &rejected}[which].err = boom
 			ticks := 0
 			d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-			err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src}, &clean, &rejected, NewSummary(), func() { ticks++ })
+			err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src, PhoneColumns: []int{0}}, &clean, &rejected, NewSummary(), func() { ticks++ })
 			if !errors.Is(err, boom) {
 				t.Errorf("Scrub = %v, want the %s sink's error", err, which)
 			}
@@ -382,7 +382,7 @@ func TestScrubEmptyInput(t *testing.T) {
 	var clean, rejected sliceSink
 	sum := NewSummary()
 	d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-	if err := d.Scrub(context.Background(), Input{Name: "empty.csv", Source: newSource([]string{"phone"})}, &clean, &rejected, sum, nil); err != nil {
+	if err := d.Scrub(context.Background(), Input{Name: "empty.csv", Source: newSource([]string{"phone"}), PhoneColumns: []int{0}}, &clean, &rejected, sum, nil); err != nil {
 		t.Fatalf("Scrub: %v", err)
 	}
 	fs := sum.File("empty.csv")
@@ -412,14 +412,14 @@ func TestScrubRescrubRejected(t *testing.T) {
 	src := newSource(header, []string{"Ana", "612 345 678", "+34612345678", "mobile", "ES", ""})
 	var clean, rejected sliceSink
 	d := NewDecider(mustNormalizer(t, "ES"), idx)
-	if err := d.Scrub(context.Background(), Input{Name: "a.clean.csv", Source: src, PhoneColumn: 1}, &clean, &rejected, NewSummary(), nil); err != nil {
+	if err := d.Scrub(context.Background(), Input{Name: "a.clean.csv", Source: src, PhoneColumns: []int{1}}, &clean, &rejected, NewSummary(), nil); err != nil {
 		t.Fatalf("Scrub: %v", err)
 	}
-	wantHeader := []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "name", "phone"}
+	wantHeader := []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "row_outcome", "name", "phone"}
 	if got := RejectedHeader(header); !reflect.DeepEqual(got, wantHeader) {
 		t.Errorf("RejectedHeader = %q, want %q", got, wantHeader)
 	}
-	if len(rejected.rows) != 1 || len(rejected.rows[0]) != len(wantHeader) || rejected.rows[0][7] != "Ana" || rejected.rows[0][5] != "OPTED_OUT" {
+	if len(rejected.rows) != 1 || len(rejected.rows[0]) != len(wantHeader) || rejected.rows[0][8] != "Ana" || rejected.rows[0][5] != "OPTED_OUT" {
 		t.Errorf("rejected = %q", rejected.rows)
 	}
 }
@@ -428,7 +428,7 @@ func TestScrubPhoneColumnOutOfRange(t *testing.T) {
 	d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
 	for _, col := range []int{-1, 2} {
 		src := newSource([]string{"name", "phone"}, []string{"Ana", "612345678"})
-		err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src, PhoneColumn: col}, &sliceSink{}, &sliceSink{}, NewSummary(), nil)
+		err := d.Scrub(context.Background(), Input{Name: "a.csv", Source: src, PhoneColumns: []int{col}}, &sliceSink{}, &sliceSink{}, NewSummary(), nil)
 		if err == nil || !strings.Contains(err.Error(), "a.csv: phone column") {
 			t.Errorf("PhoneColumn %d: err = %v, want a phone column error", col, err)
 		}

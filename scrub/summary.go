@@ -1,23 +1,28 @@
 package scrub
 
-// Summary counts what a run did. RowsRead is always RowsClean + RowsRejected.
+// Summary counts what a run did. RowsRead is always RowsClean +
+// RowsRejected. Reasons counts the lines of the rejection reports: one per
+// number removed, from dropped rows and (NumbersRemoved of them) from kept rows.
 type Summary struct {
-	RowsRead     int            `json:"rows_read"`
-	RowsClean    int            `json:"rows_clean"`
-	RowsRejected int            `json:"rows_rejected"`
-	Reasons      map[Reason]int `json:"reasons"`
-	Files        []*FileSummary `json:"files"`
+	RowsRead       int            `json:"rows_read"`
+	RowsClean      int            `json:"rows_clean"`
+	RowsRejected   int            `json:"rows_rejected"`
+	NumbersRemoved int            `json:"numbers_removed_from_kept_rows"`
+	Reasons        map[Reason]int `json:"reasons"`
+	Files          []*FileSummary `json:"files"`
 }
 
 // FileSummary counts what a run did with one input file.
 type FileSummary struct {
-	Input        string         `json:"input"`
-	Clean        string         `json:"clean,omitempty"`
-	Rejected     string         `json:"rejected,omitempty"`
-	RowsRead     int            `json:"rows_read"`
-	RowsClean    int            `json:"rows_clean"`
-	RowsRejected int            `json:"rows_rejected"`
-	Reasons      map[Reason]int `json:"reasons"`
+	Input          string         `json:"input"`
+	PhoneColumns   []string       `json:"phone_columns,omitempty"`
+	Clean          string         `json:"clean,omitempty"`
+	Rejected       string         `json:"rejected,omitempty"`
+	RowsRead       int            `json:"rows_read"`
+	RowsClean      int            `json:"rows_clean"`
+	RowsRejected   int            `json:"rows_rejected"`
+	NumbersRemoved int            `json:"numbers_removed_from_kept_rows"`
+	Reasons        map[Reason]int `json:"reasons"`
 }
 
 // NewSummary returns a summary with every reason at zero, so reports list
@@ -56,22 +61,28 @@ func (s *Summary) File(name string) *FileSummary {
 	return nil
 }
 
-func (s *Summary) count(d Decision) {
+func (s *Summary) count(v rowVerdict) {
 	s.RowsRead++
-	if d.Clean() {
+	if v.clean != nil {
 		s.RowsClean++
-		return
+		s.NumbersRemoved += len(v.reasons)
+	} else {
+		s.RowsRejected++
 	}
-	s.RowsRejected++
-	s.Reasons[d.Reason]++
+	for _, r := range v.reasons {
+		s.Reasons[r]++
+	}
 }
 
-func (f *FileSummary) count(d Decision) {
+func (f *FileSummary) count(v rowVerdict) {
 	f.RowsRead++
-	if d.Clean() {
+	if v.clean != nil {
 		f.RowsClean++
-		return
+		f.NumbersRemoved += len(v.reasons)
+	} else {
+		f.RowsRejected++
 	}
-	f.RowsRejected++
-	f.Reasons[d.Reason]++
+	for _, r := range v.reasons {
+		f.Reasons[r]++
+	}
 }

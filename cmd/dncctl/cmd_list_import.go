@@ -24,7 +24,7 @@ type listImportOptions struct {
 	User      func() string
 	List      scrub.List
 	File      string
-	PhoneCol  string
+	PhoneCols []string
 	Refused   string
 	entryFlags
 }
@@ -62,7 +62,7 @@ Exit status:
 		},
 	}
 	opts.register(cmd, list, "import")
-	cmd.Flags().StringVar(&opts.PhoneCol, "phone-col", "", "phone column: header name or 1-based number (default: detected)")
+	cmd.Flags().StringSliceVar(&opts.PhoneCols, "phone-col", nil, "phone column: header name or 1-based number; repeat for several (default: detected)")
 	cmd.Flags().StringVar(&opts.Refused, "refused", "", "report of refused rows (default: <stem>.refused.csv beside the input)")
 	bindConfig(cmd.Flags(), "phone-col")
 	return cmd
@@ -88,9 +88,9 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		return err
 	}
 	defer in.Close()
-	col := 0
-	if format, _ := importers.FormatOf(opts.File, true); format != importers.Lines || opts.PhoneCol != "" {
-		if col, err = scrub.FindPhoneColumn(in.Header(), opts.PhoneCol); err != nil {
+	cols := []int{0}
+	if format, _ := importers.FormatOf(opts.File, true); format != importers.Lines || len(opts.PhoneCols) > 0 {
+		if cols, err = scrub.FindPhoneColumns(in.Header(), opts.PhoneCols); err != nil {
 			return fmt.Errorf("%s: %w", opts.File, err)
 		}
 	}
@@ -115,29 +115,39 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		if err != nil {
 			return err
 		}
-		raw := ""
-		if col < len(fields) {
-			raw = fields[col]
-		}
-		n, bad := norm.Normalize(raw)
-		if bad == nil {
-			entries = append(entries, opts.entries(opts.List, n.E164, channels)...)
-			continue
-		}
-		if refused == nil {
-			header := append(append([]string{}, refusedColumns...), in.Header()...)
-			if refused, err = exporters.Create(refusedPath, exporters.CSV, header, exporters.Options{}); err != nil {
-				return err
+		var values []string
+		for _, c := range cols {
+			if c < len(fields) {
+				values = append(values, scrub.NumbersIn(fields[c])...)
 			}
 		}
-		reason := scrub.ReasonInvalidNumber
-		if errors.Is(bad, scrub.ErrNoPhone) {
-			reason = scrub.ReasonNoPhone
+		if len(values) == 0 {
+			values = []string{""}
 		}
-		nRefused++
-		line := append([]string{opts.File, strconv.Itoa(row), raw, string(reason), bad.Error()}, fields...)
-		if err := refused.Write(line); err != nil {
-			return err
+		for _, raw := range values {
+			n, bad := norm.Normalize(raw)
+			if bad == nil {
+				entries = append(entries, opts.entries(opts.List, n.E164, channels)...)
+				continue
+			}
+			if refused == nil {
+				header := append(append([]string{}, refusedColumns...), in.Header()...)
+				if refused, err = exporters.Create(refusedPath, exporters.CSV, header, exporters.Options{}); err != nil {
+					return err
+				}
+			}
+			reason := scrub.ReasonInvalidNumber
+			switch {
+			case errors.Is(bad, scrub.ErrNoPhone):
+				reason = scrub.ReasonNoPhone
+			case errors.Is(bad, scrub.ErrPrecisionLost):
+				reason = scrub.ReasonPrecisionLost
+			}
+			nRefused++
+			line := append([]string{opts.File, strconv.Itoa(row), raw, string(reason), bad.Error()}, fields...)
+			if err := refused.Write(line); err != nil {
+				return err
+			}
 		}
 	}
 

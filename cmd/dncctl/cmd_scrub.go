@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,7 +25,7 @@ type scrubOptions struct {
 
 	Files       []string
 	Region      string
-	PhoneCol    string
+	PhoneCols   []string
 	Channel     string
 	OutDir      string
 	Format      string
@@ -43,16 +44,24 @@ the store's blacklist, opt-outs (for --channel) and whitelist.
 For each input it writes, in --out-dir (default: beside the input):
   <stem>.clean.<ext>     rows that may be called: the input's columns, then
                          phone_e164, phone_type, phone_region, priority
-  <stem>.rejected.<ext>  every other row: source_file, source_row,
+  <stem>.rejected.<ext>  every number removed: source_file, source_row,
                          phone_column, phone_raw, phone_e164, reason, detail,
-                         then the input's columns
+                         row_outcome, then the input's columns
 
-Reasons: NO_PHONE (empty cell), INVALID_NUMBER, BLACKLISTED, OPTED_OUT, and
-DUPLICATE (a number already written to a clean file in this run, across all
-its inputs). A blacklisted or opted-out number is rejected on every row it
-appears; the blacklist comes before opt-outs, and both beat the whitelist.
+Every number in every phone column is checked (columns named like phone,
+mobile, Teléfono, 手机号码, phone2…, or named with --phone-col), and a cell
+holding several numbers (138…/139…, a; b, one per line) is split. A row
+with at least one callable number goes to the clean file with the other
+numbers blanked; a row with none is dropped. The report has one line per
+number removed, with row_outcome kept or dropped.
 
-Every row read is in exactly one output. Outputs appear only when the whole
+Reasons: NO_PHONE (empty cell), INVALID_NUMBER, EXCEL_PRECISION_LOST (a
+number Excel wrote as 8.61381E+12), BLACKLISTED, OPTED_OUT, and DUPLICATE (a
+number already written to a clean file in this run, across all its inputs).
+A blacklisted or opted-out number is rejected on every row it appears; the
+blacklist comes before opt-outs, and both beat the whitelist.
+
+Every row read is either in the clean file or dropped. Outputs appear only when the whole
 run has succeeded: a failed or interrupted run leaves no file under a final
 name. A summary goes to standard error (and to --summary-json as JSON).
 
@@ -81,7 +90,7 @@ Exit status:
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Region, "region", "", "default region (ISO code such as ES) for numbers written without a country code")
-	fl.StringVar(&opts.PhoneCol, "phone-col", "", "phone column: header name or 1-based number (default: detected from the header)")
+	fl.StringSliceVar(&opts.PhoneCols, "phone-col", nil, "phone column: header name or 1-based number; repeat for several (default: detected from the header)")
 	fl.StringVar(&opts.Channel, "channel", "voice", "campaign channel, selects the opt-outs that apply: voice, sms, whatsapp, email")
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
@@ -223,7 +232,7 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 	if name == "-" {
 		name = "stdin"
 	}
-	col, err := scrub.FindPhoneColumn(in.Header(), r.opts.PhoneCol)
+	cols, err := scrub.FindPhoneColumns(in.Header(), r.opts.PhoneCols)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -234,7 +243,10 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 		}
 		return fmt.Errorf("output directory %s: %w", filepath.Dir(out.clean), err)
 	}
-	textCols := []string{"phone_e164", "phone_raw", in.Header()[col]}
+	textCols := []string{"phone_e164", "phone_raw"}
+	for _, c := range cols {
+		textCols = append(textCols, in.Header()[c])
+	}
 	clean, err := exporters.Create(out.clean, out.format, scrub.CleanHeader(in.Header()), exporters.Options{TextColumns: textCols})
 	if err != nil {
 		return err
@@ -248,7 +260,7 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 
 	bar := newProgress(r.opts.IO, name, in)
 	defer bar.finish()
-	err = r.decider.Scrub(ctx, scrub.Input{Name: name, Source: in, PhoneColumn: col}, clean, rejected, r.summary, bar.tick)
+	err = r.decider.Scrub(ctx, scrub.Input{Name: name, Source: in, PhoneColumns: cols}, clean, rejected, r.summary, bar.tick)
 	if err != nil {
 		return err
 	}
@@ -257,6 +269,13 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 		fmt.Fprintf(r.opts.IO.ErrOut, "Warning: %s has a header but no data rows.\n", name)
 	}
 	fs.Clean, fs.Rejected = out.clean, out.rejected
+	if len(cols) > 1 {
+		names := make([]string, len(cols))
+		for i, c := range cols {
+			names[i] = strconv.Quote(in.Header()[c])
+		}
+		fs.PhoneColumns = names
+	}
 	return nil
 }
 
@@ -314,6 +333,12 @@ func printSummary(io *iostreams, sum *scrub.Summary) {
 	w := io.ErrOut
 	for _, f := range sum.Files {
 		fmt.Fprintf(w, "%s: %d rows read, %d clean, %d rejected\n", f.Input, f.RowsRead, f.RowsClean, f.RowsRejected)
+		if len(f.PhoneColumns) > 0 {
+			fmt.Fprintf(w, "  phone columns: %s\n", strings.Join(f.PhoneColumns, ", "))
+		}
+		if f.NumbersRemoved > 0 {
+			fmt.Fprintf(w, "  %d numbers removed from rows kept (blanked in the clean file)\n", f.NumbersRemoved)
+		}
 		fmt.Fprintf(w, "  clean:    %s\n  rejected: %s\n", f.Clean, f.Rejected)
 	}
 	if len(sum.Files) > 1 {
@@ -321,7 +346,7 @@ func printSummary(io *iostreams, sum *scrub.Summary) {
 	}
 	for _, reason := range scrub.Reasons {
 		if n := sum.Reasons[reason]; n > 0 {
-			fmt.Fprintf(w, "  %-15s %d\n", reason, n)
+			fmt.Fprintf(w, "  %-21s %d\n", reason, n)
 		}
 	}
 	if sum.RowsRead > 0 && sum.RowsClean == 0 {

@@ -138,7 +138,7 @@ func TestEngineAgrees(t *testing.T) {
 				if raw != r.phone {
 					t.Errorf("%s: generator wrote %q", where, r.phone)
 				}
-				dec := d.Decide(raw, name)
+				dec := d.Decide(raw, name, j+2)
 				if string(dec.Reason) != want {
 					t.Errorf("%s: got %s (%s), want %q", where, dec.Reason, dec.Detail, want)
 				}

@@ -1,0 +1,112 @@
+package scrub
+
+import "strconv"
+
+// Row outcomes in the rejection report: a row is kept when at least one of
+// its numbers may be called (the others are blanked in the clean row), and
+// dropped otherwise.
+const (
+	OutcomeKept    = "kept"
+	OutcomeDropped = "dropped"
+)
+
+// foundNumber is one number found in a row's phone cells.
+type foundNumber struct {
+	col, part int
+	dec       Decision
+}
+
+// rowVerdict is what becomes of one input row.
+type rowVerdict struct {
+	clean    []string   // the clean row, or nil when the row is dropped
+	rejected [][]string // one report line per number removed
+	reasons  []Reason   // the reason of each report line
+}
+
+// decideRow checks every number in every phone cell of a row. Cells holding
+// several numbers are split; values with no digit at all ("call later") are
+// not numbers, and make the row INVALID_NUMBER only if it has no number.
+func (d *Decider) decideRow(in Input, header []string, keep []int, fields []string, row int) rowVerdict {
+	cells := make([][]cellPart, len(in.PhoneColumns))
+	var found []foundNumber
+	textCol, text := -1, ""
+	for i, col := range in.PhoneColumns {
+		cells[i] = splitCell(fields[col])
+		for j, p := range cells[i] {
+			if countDigits(p.raw) == 0 {
+				if textCol < 0 {
+					textCol, text = col, p.raw
+				}
+				continue
+			}
+			found = append(found, foundNumber{col: i, part: j, dec: d.Decide(p.raw, in.Name, row)})
+		}
+	}
+	var v rowVerdict
+	report := func(col int, raw string, dec Decision, outcome string) {
+		line := make([]string, 0, len(rejectedColumns)+len(keep))
+		line = append(line, in.Name, strconv.Itoa(row), header[col], raw, dec.Number.E164, string(dec.Reason), dec.Detail, outcome)
+		for _, k := range keep {
+			line = append(line, fields[k])
+		}
+		v.rejected = append(v.rejected, line)
+		v.reasons = append(v.reasons, dec.Reason)
+	}
+	if len(found) == 0 {
+		col, dec := in.PhoneColumns[0], Decision{Reason: ReasonNoPhone, Detail: "phone cell is empty"}
+		if textCol >= 0 {
+			col, dec = textCol, Decision{Reason: ReasonInvalidNumber, Detail: "not a phone number"}
+		}
+		report(col, text, dec, OutcomeDropped)
+		return v
+	}
+	var first *Decision
+	priority := ""
+	for i := range found {
+		if dec := &found[i].dec; dec.Clean() {
+			if first == nil {
+				first = dec
+			}
+			if priority == "" {
+				priority = dec.Priority
+			}
+		}
+	}
+	outcome := OutcomeDropped
+	if first != nil {
+		outcome = OutcomeKept
+	}
+	removed := make(map[[2]int]bool)
+	for _, f := range found {
+		if !f.dec.Clean() {
+			col := in.PhoneColumns[f.col]
+			report(col, cells[f.col][f.part].raw, f.dec, outcome)
+			removed[[2]int{f.col, f.part}] = true
+		}
+	}
+	if first == nil {
+		return v
+	}
+	phone := make(map[int]string, len(in.PhoneColumns))
+	for i, col := range in.PhoneColumns {
+		var left []cellPart
+		for j, p := range cells[i] {
+			if !removed[[2]int{i, j}] {
+				left = append(left, p)
+			}
+		}
+		if len(left) < len(cells[i]) {
+			phone[col] = joinParts(left)
+		}
+	}
+	v.clean = make([]string, 0, len(keep)+len(cleanColumns))
+	for _, k := range keep {
+		if cell, changed := phone[k]; changed {
+			v.clean = append(v.clean, cell)
+		} else {
+			v.clean = append(v.clean, fields[k])
+		}
+	}
+	v.clean = append(v.clean, first.Number.E164, first.Number.Type, first.Number.Region, priority)
+	return v
+}
