@@ -27,6 +27,10 @@ const applicationID = 0x444e4343
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// uriPath escapes what a SQLite URI filename would otherwise read as the
+// start of its query or fragment, or as an escape: "a?b.db" must open a?b.db.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
+
 // ErrNotStore is returned when the file is not a dncctl store.
 var ErrNotStore = errors.New("not a dncctl store")
 
@@ -52,7 +56,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// Writers take the lock when they begin, so two writers queue on the busy
 	// timeout instead of failing with "database is locked" on upgrade.
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", "file:"+uriPath.Replace(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}

@@ -305,3 +305,30 @@ func TestOpenConcurrentCreation(t *testing.T) {
 		t.Errorf("counts = %v", counts)
 	}
 }
+
+// A path with characters that mean something in a URI opens the file it names.
+func TestOpenPathWithURICharacters(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a?b#c%20d.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if len(names) == 0 || names[0] != "a?b#c%20d.db" {
+		t.Fatalf("files in the store's directory: %q, want a?b#c%%20d.db first", names)
+	}
+	for _, n := range names {
+		if !strings.HasPrefix(n, "a?b#c%20d.db") {
+			t.Errorf("stray file %q", n)
+		}
+	}
+}
