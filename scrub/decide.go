@@ -20,10 +20,14 @@ const (
 	// ReasonPrecisionLost is a number Excel wrote in scientific notation
 	// (8.61381E+12): its last digits are gone, so it is never guessed.
 	ReasonPrecisionLost Reason = "EXCEL_PRECISION_LOST"
+	// ReasonMalformedRow is a row with more fields than the header: a
+	// delimiter inside an unquoted field has shifted its columns, so its
+	// phone cell cannot be trusted.
+	ReasonMalformedRow Reason = "MALFORMED_ROW"
 )
 
 // Reasons lists every reason in the order summaries print them.
-var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonBlacklisted, ReasonOptedOut, ReasonDuplicate}
+var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted, ReasonOptedOut, ReasonDuplicate}
 
 // Decision is the verdict on one phone value.
 type Decision struct {

@@ -59,15 +59,6 @@ func RejectedHeader(in []string) []string {
 	return out
 }
 
-// RowError is a row that cannot be scrubbed at all.
-type RowError struct {
-	File string
-	Row  int
-	Err  error
-}
-
-func (e *RowError) Error() string { return fmt.Sprintf("%s row %d: %v", e.File, e.Row, e.Err) }
-func (e *RowError) Unwrap() error { return e.Err }
 
 // Scrub reads every row of in, checks every number in its phone columns,
 // and writes the row to clean when at least one number may be called (with
@@ -97,10 +88,12 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 		if err != nil {
 			return err
 		}
+		var v rowVerdict
 		if len(fields) > len(header) && !allEmpty(fields[len(header):]) {
-			return &RowError{File: in.Name, Row: row, Err: fmt.Errorf("%d fields but the header has %d", len(fields), len(header))}
+			v = malformedRow(in, header, keep, fields, row)
+		} else {
+			v = d.decideRow(in, header, keep, fitTo(fields, len(header)), row)
 		}
-		v := d.decideRow(in, header, keep, fitTo(fields, len(header)), row)
 		fs.count(v)
 		sum.count(v)
 		if v.clean != nil {

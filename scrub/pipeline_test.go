@@ -139,7 +139,7 @@ func TestScrubMixed(t *testing.T) {
 	if ticks != len(src.rows) {
 		t.Errorf("progress called %d times, want %d", ticks, len(src.rows))
 	}
-	wantReasons := map[Reason]int{ReasonNoPhone: 1, ReasonInvalidNumber: 2, ReasonPrecisionLost: 0, ReasonBlacklisted: 2, ReasonOptedOut: 1, ReasonDuplicate: 2}
+	wantReasons := map[Reason]int{ReasonNoPhone: 1, ReasonInvalidNumber: 2, ReasonPrecisionLost: 0, ReasonMalformedRow: 0, ReasonBlacklisted: 2, ReasonOptedOut: 1, ReasonDuplicate: 2}
 	if sum.RowsRead != 12 || sum.RowsClean != 4 || sum.RowsRejected != 8 || !reflect.DeepEqual(sum.Reasons, wantReasons) {
 		t.Errorf("summary = read %d, clean %d, rejected %d, %v; want 12, 4, 8, %v", sum.RowsRead, sum.RowsClean, sum.RowsRejected, sum.Reasons, wantReasons)
 	}
@@ -207,35 +207,38 @@ func TestScrubAcrossFiles(t *testing.T) {
 	}
 }
 
+// A row with more fields than the header may have shifted columns: it is
+// dropped as MALFORMED_ROW with its extra fields in the detail, and the rows
+// around it are scrubbed as usual.
 func TestScrubRowTooLong(t *testing.T) {
 	src := newSource([]string{"name", "phone"},
 		[]string{"Ana", "612 345 678"},
-		[]string{"Bea", "612 345 679", "", ""},        // trailing empty fields: fine
-		[]string{"Carlos", "612 345 670", "", "oops"}, // row 4: a field with no column
+		[]string{"Bea", "612 345 679", "", ""},               // trailing empty fields: fine
+		[]string{"Carlos, Jr", "612 345 670", "", "oops, 2"}, // row 4: fields with no column
 		[]string{"Dani", "612 345 671"},
 	)
 	var clean, rejected sliceSink
+	sum := NewSummary()
 	d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-	err := d.Scrub(context.Background(), Input{Name: "leads.csv", Source: src, PhoneColumns: []int{1}}, &clean, &rejected, NewSummary(), nil)
-	var re *RowError
-	if !errors.As(err, &re) {
-		t.Fatalf("Scrub = %v, want a *RowError", err)
-	}
-	if re.File != "leads.csv" || re.Row != 4 {
-		t.Errorf("RowError names %s row %d, want leads.csv row 4", re.File, re.Row)
-	}
-	if want := "leads.csv row 4: 4 fields but the header has 2"; err.Error() != want {
-		t.Errorf("error %q, want %q", err, want)
-	}
-	if errors.Unwrap(err) == nil {
-		t.Error("RowError does not unwrap to its cause")
+	if err := d.Scrub(context.Background(), Input{Name: "leads.csv", Source: src, PhoneColumns: []int{1}}, &clean, &rejected, sum, nil); err != nil {
+		t.Fatalf("Scrub: %v", err)
 	}
 	want := [][]string{
 		{"Ana", "612 345 678", "+34612345678", "mobile", "ES", ""},
 		{"Bea", "612 345 679", "+34612345679", "mobile", "ES", ""},
+		{"Dani", "612 345 671", "+34612345671", "mobile", "ES", ""},
 	}
-	if !reflect.DeepEqual(clean.rows, want) || len(rejected.rows) != 0 {
-		t.Errorf("before the bad row: clean %q, rejected %q; want clean %q", clean.rows, rejected.rows, want)
+	if !reflect.DeepEqual(clean.rows, want) {
+		t.Errorf("clean %q, want %q", clean.rows, want)
+	}
+	wantRejected := [][]string{{"leads.csv", "4", "phone", "612 345 670", "", "MALFORMED_ROW",
+		`4 fields but the header has 2: columns may be shifted (a delimiter in an unquoted field?); fields beyond the header: ,"oops, 2"`,
+		OutcomeDropped, "Carlos, Jr", "612 345 670"}}
+	if !reflect.DeepEqual(rejected.rows, wantRejected) {
+		t.Errorf("rejected %q\nwant %q", rejected.rows, wantRejected)
+	}
+	if sum.RowsRead != 4 || sum.RowsClean != 3 || sum.RowsRejected != 1 || sum.Reasons[ReasonMalformedRow] != 1 {
+		t.Errorf("summary %+v", sum)
 	}
 }
 

@@ -1,6 +1,11 @@
 package scrub
 
-import "strconv"
+import (
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Row outcomes in the rejection report: a row is kept when at least one of
 // its numbers may be called (the others are blanked in the clean row), and
@@ -109,4 +114,26 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 	}
 	v.clean = append(v.clean, first.Number.E164, first.Number.Type, first.Number.Region, priority)
 	return v
+}
+
+// malformedRow reports a row with more fields than the header. Its columns
+// may be shifted, so none of its numbers is trusted: the row is dropped, and
+// its fields beyond the header are kept in the detail so nothing is lost.
+func malformedRow(in Input, header []string, keep []int, fields []string, row int) rowVerdict {
+	var extra strings.Builder
+	w := csv.NewWriter(&extra)
+	w.Write(fields[len(header):])
+	w.Flush()
+	col := in.PhoneColumns[0]
+	dec := Decision{
+		Reason: ReasonMalformedRow,
+		Detail: fmt.Sprintf("%d fields but the header has %d: columns may be shifted (a delimiter in an unquoted field?); fields beyond the header: %s",
+			len(fields), len(header), strings.TrimRight(extra.String(), "\n")),
+	}
+	line := make([]string, 0, len(rejectedColumns)+len(keep))
+	line = append(line, in.Name, strconv.Itoa(row), header[col], fields[col], "", string(dec.Reason), dec.Detail, OutcomeDropped)
+	for _, k := range keep {
+		line = append(line, fields[k])
+	}
+	return rowVerdict{rejected: [][]string{line}, reasons: []Reason{dec.Reason}}
 }
