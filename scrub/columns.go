@@ -134,6 +134,10 @@ func containsPhoneWord(folded string) bool {
 	return false
 }
 
+// FindColumn returns the 0-based index of the column spec names: a header
+// name (exact, or ignoring case, accents and punctuation) or a 1-based number.
+func FindColumn(header []string, spec string) (int, error) { return findColumn(header, strings.TrimSpace(spec)) }
+
 func findColumn(header []string, spec string) (int, error) {
 	for i, h := range header {
 		if strings.TrimSpace(h) == spec {

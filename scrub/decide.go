@@ -24,10 +24,13 @@ const (
 	// delimiter inside an unquoted field has shifted its columns, so its
 	// phone cell cannot be trusted.
 	ReasonMalformedRow Reason = "MALFORMED_ROW"
+	// ReasonRegionMismatch is a valid number in another country than its
+	// row's region, rejected only with --strict-region.
+	ReasonRegionMismatch Reason = "REGION_MISMATCH"
 )
 
 // Reasons lists every reason in the order summaries print them.
-var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted, ReasonOptedOut, ReasonDuplicate}
+var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted, ReasonOptedOut, ReasonRegionMismatch, ReasonDuplicate}
 
 // Decision is the verdict on one phone value.
 type Decision struct {
@@ -92,6 +95,11 @@ type Decider struct {
 	norm  *Normalizer
 	index *Index
 	clean map[string]origin // E.164 → where it was first written clean
+	norms map[string]*Normalizer
+
+	// StrictRegion rejects a valid number in another country than its row's
+	// region (REGION_MISMATCH) instead of only counting it.
+	StrictRegion bool
 }
 
 // origin is the file and row a number was first written clean from.
@@ -102,7 +110,7 @@ type origin struct {
 
 // NewDecider returns a Decider for one run.
 func NewDecider(n *Normalizer, idx *Index) *Decider {
-	return &Decider{norm: n, index: idx, clean: map[string]origin{}}
+	return &Decider{norm: n, index: idx, clean: map[string]origin{}, norms: map[string]*Normalizer{n.Region(): n}}
 }
 
 // Decide returns the decision for the phone value raw found in file at row
@@ -110,6 +118,33 @@ func NewDecider(n *Normalizer, idx *Index) *Decider {
 // number: a later row with the same number is a DUPLICATE.
 func (d *Decider) Decide(raw, file string, row int) Decision {
 	return d.decided(Check(d.norm, d.index, raw), file, row)
+}
+
+// normalizerFor returns a normalizer whose default region is region.
+func (d *Decider) normalizerFor(region string) *Normalizer {
+	if n, ok := d.norms[region]; ok {
+		return n
+	}
+	n := &Normalizer{region: region}
+	d.norms[region] = n
+	return n
+}
+
+// decideIn decides raw for a row whose stated region is region ("" when
+// unknown), then claims it against duplicates.
+func (d *Decider) decideIn(raw, region, file string, row int) (dec Decision, mismatch bool) {
+	dec = Check(d.normalizerFor(region), d.index, raw)
+	if region != "" && dec.Number.E164 != "" && dec.Number.Region != region {
+		mismatch = true
+		note := fmt.Sprintf("number is in %s, the row's region is %s", dec.Number.Region, region)
+		switch {
+		case dec.Clean() && d.StrictRegion:
+			dec = Decision{Number: dec.Number, Reason: ReasonRegionMismatch, Detail: note}
+		case !dec.Clean():
+			dec.Detail += "; " + note
+		}
+	}
+	return d.decided(dec, file, row), mismatch
 }
 
 func (d *Decider) decided(dec Decision, file string, row int) Decision {

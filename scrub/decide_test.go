@@ -71,7 +71,7 @@ func TestDecisionString(t *testing.T) {
 }
 
 func TestReasonsListsEveryReason(t *testing.T) {
-	want := []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted, ReasonOptedOut, ReasonDuplicate}
+	want := []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted, ReasonOptedOut, ReasonRegionMismatch, ReasonDuplicate}
 	if strings.Join(reasonStrings(Reasons), ",") != strings.Join(reasonStrings(want), ",") {
 		t.Errorf("Reasons = %v, want %v", Reasons, want)
 	}

@@ -33,6 +33,7 @@ type Input struct {
 	Name         string // the file name written in the report's source_file column
 	Source       Source
 	PhoneColumns []int // 0-based indexes into the header, at least one
+	RegionColumn *int  // 0-based index of a per-row country column, or nil
 }
 
 // CleanHeader is the clean file's header: the input's columns in their
@@ -59,7 +60,6 @@ func RejectedHeader(in []string) []string {
 	return out
 }
 
-
 // Scrub reads every row of in, checks every number in its phone columns,
 // and writes the row to clean when at least one number may be called (with
 // the others blanked), and one line to rejected for every number removed.
@@ -70,7 +70,11 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 	if len(in.PhoneColumns) == 0 {
 		return fmt.Errorf("%s: no phone column", in.Name)
 	}
-	for _, c := range in.PhoneColumns {
+	cols := in.PhoneColumns
+	if in.RegionColumn != nil {
+		cols = append(cols[:len(cols):len(cols)], *in.RegionColumn)
+	}
+	for _, c := range cols {
 		if c < 0 || c >= len(header) {
 			return fmt.Errorf("%s: phone column %d is not in the header (%d columns)", in.Name, c+1, len(header))
 		}

@@ -139,7 +139,7 @@ func TestScrubMixed(t *testing.T) {
 	if ticks != len(src.rows) {
 		t.Errorf("progress called %d times, want %d", ticks, len(src.rows))
 	}
-	wantReasons := map[Reason]int{ReasonNoPhone: 1, ReasonInvalidNumber: 2, ReasonPrecisionLost: 0, ReasonMalformedRow: 0, ReasonBlacklisted: 2, ReasonOptedOut: 1, ReasonDuplicate: 2}
+	wantReasons := map[Reason]int{ReasonNoPhone: 1, ReasonInvalidNumber: 2, ReasonPrecisionLost: 0, ReasonMalformedRow: 0, ReasonBlacklisted: 2, ReasonOptedOut: 1, ReasonRegionMismatch: 0, ReasonDuplicate: 2}
 	if sum.RowsRead != 12 || sum.RowsClean != 4 || sum.RowsRejected != 8 || !reflect.DeepEqual(sum.Reasons, wantReasons) {
 		t.Errorf("summary = read %d, clean %d, rejected %d, %v; want 12, 4, 8, %v", sum.RowsRead, sum.RowsClean, sum.RowsRejected, sum.Reasons, wantReasons)
 	}

@@ -19,19 +19,33 @@ const (
 type foundNumber struct {
 	col, part int
 	dec       Decision
+	mismatch  bool
 }
 
 // rowVerdict is what becomes of one input row.
 type rowVerdict struct {
-	clean    []string   // the clean row, or nil when the row is dropped
-	rejected [][]string // one report line per number removed
-	reasons  []Reason   // the reason of each report line
+	clean         []string   // the clean row, or nil when the row is dropped
+	rejected      [][]string // one report line per number removed
+	reasons       []Reason   // the reason of each report line
+	mismatches    int        // numbers in another country than the row's region
+	unknownRegion bool       // the row's region cell was not a country dncctl knows
 }
 
 // decideRow checks every number in every phone cell of a row. Cells holding
 // several numbers are split; values with no digit at all ("call later") are
 // not numbers, and make the row INVALID_NUMBER only if it has no number.
 func (d *Decider) decideRow(in Input, header []string, keep []int, fields []string, row int) rowVerdict {
+	var v rowVerdict
+	region := d.norm.Region()
+	if in.RegionColumn != nil {
+		if cell := fields[*in.RegionColumn]; strings.TrimFunc(cell, isSpace) != "" {
+			if code, ok := ParseRegion(cell); ok {
+				region = code
+			} else {
+				v.unknownRegion = true
+			}
+		}
+	}
 	cells := make([][]cellPart, len(in.PhoneColumns))
 	var found []foundNumber
 	textCol, text := -1, ""
@@ -44,10 +58,13 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 				}
 				continue
 			}
-			found = append(found, foundNumber{col: i, part: j, dec: d.Decide(p.raw, in.Name, row)})
+			dec, mismatch := d.decideIn(p.raw, region, in.Name, row)
+			if v.unknownRegion && dec.Reason == ReasonInvalidNumber {
+				dec.Detail += " (the row's region " + strconv.Quote(fields[*in.RegionColumn]) + " is not a country dncctl knows)"
+			}
+			found = append(found, foundNumber{col: i, part: j, dec: dec, mismatch: mismatch})
 		}
 	}
-	var v rowVerdict
 	report := func(col int, raw string, dec Decision, outcome string) {
 		line := make([]string, 0, len(rejectedColumns)+len(keep))
 		line = append(line, in.Name, strconv.Itoa(row), header[col], raw, dec.Number.E164, string(dec.Reason), dec.Detail, outcome)
@@ -91,6 +108,11 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 	}
 	if first == nil {
 		return v
+	}
+	for _, f := range found {
+		if f.dec.Clean() && f.mismatch {
+			v.mismatches++
+		}
 	}
 	phone := make(map[int]string, len(in.PhoneColumns))
 	for i, col := range in.PhoneColumns {

@@ -3,6 +3,7 @@ package scrub
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -124,6 +125,60 @@ func TestJoinParts(t *testing.T) {
 		left := append(append([]cellPart{}, parts[:tc.drop]...), parts[tc.drop+1:]...)
 		if got := joinParts(left); got != tc.want {
 			t.Errorf("joinParts(%q without part %d) = %q, want %q", tc.cell, tc.drop, got, tc.want)
+		}
+	}
+}
+
+// A per-row country column picks the region for numbers written without a
+// country code; a number in another country is counted, or rejected with
+// StrictRegion; an unknown country is counted and named in the detail.
+func TestRegionColumn(t *testing.T) {
+	rows := [][]string{
+		{"612345678", "España"},  // ES national
+		{"13800138000", "中国"},    // CN national
+		{"+8613900139000", "ES"}, // valid, but in CN: mismatch
+		{"612345679", "Narnia"},  // unknown region: falls back to the default (none here)
+		{"612345670", ""},        // empty region: the default
+	}
+	for _, strict := range []bool{false, true} {
+		var clean, rejected sliceSink
+		sum := NewSummary()
+		d := NewDecider(mustNormalizer(t, ""), NewIndex(ChannelVoice))
+		d.StrictRegion = strict
+		regionCol := 1
+		in := Input{Name: "a.csv", Source: newSource([]string{"phone", "country"}, rows...), PhoneColumns: []int{0}, RegionColumn: &regionCol}
+		if err := d.Scrub(context.Background(), in, &clean, &rejected, sum, nil); err != nil {
+			t.Fatal(err)
+		}
+		var e164s []string
+		for _, r := range clean.rows {
+			e164s = append(e164s, r[2])
+		}
+		want := []string{"+34612345678", "+8613800138000", "+8613900139000"}
+		if strict {
+			want = want[:2]
+		}
+		if !reflect.DeepEqual(e164s, want) {
+			t.Errorf("strict=%v: clean numbers %q, want %q", strict, e164s, want)
+		}
+		if sum.UnknownRegions != 1 {
+			t.Errorf("strict=%v: unknown regions %d, want 1", strict, sum.UnknownRegions)
+		}
+		wantMismatch := map[bool]int{false: 1, true: 0}[strict]
+		if sum.RegionMismatches != wantMismatch || sum.Reasons[ReasonRegionMismatch] != 1-wantMismatch {
+			t.Errorf("strict=%v: mismatches %d, REGION_MISMATCH %d", strict, sum.RegionMismatches, sum.Reasons[ReasonRegionMismatch])
+		}
+		for _, r := range rejected.rows {
+			switch r[1] {
+			case "4":
+				if !strict || r[5] != "REGION_MISMATCH" || r[6] != "number is in CN, the row's region is ES" {
+					t.Errorf("strict=%v: row 4 rejected as %q", strict, r)
+				}
+			case "5":
+				if r[5] != "INVALID_NUMBER" || !strings.Contains(r[6], `the row's region "Narnia" is not a country dncctl knows`) {
+					t.Errorf("row 5 rejected as %q", r)
+				}
+			}
 		}
 	}
 }

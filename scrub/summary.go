@@ -9,7 +9,24 @@ type Summary struct {
 	RowsRejected   int            `json:"rows_rejected"`
 	NumbersRemoved int            `json:"numbers_removed_from_kept_rows"`
 	Reasons        map[Reason]int `json:"reasons"`
-	Files          []*FileSummary `json:"files"`
+	RegionCounts
+	Files []*FileSummary `json:"files"`
+}
+
+// RegionCounts count what the stated regions said about the numbers.
+type RegionCounts struct {
+	// RegionMismatches are callable numbers in another country than their
+	// row's region (--region or --region-col): rejected with --strict-region.
+	RegionMismatches int `json:"region_mismatches"`
+	// UnknownRegions are rows whose region cell is not a known country.
+	UnknownRegions int `json:"unknown_region_values"`
+}
+
+func (c *RegionCounts) count(v rowVerdict) {
+	c.RegionMismatches += v.mismatches
+	if v.unknownRegion {
+		c.UnknownRegions++
+	}
 }
 
 // FileSummary counts what a run did with one input file.
@@ -23,6 +40,7 @@ type FileSummary struct {
 	RowsRejected   int            `json:"rows_rejected"`
 	NumbersRemoved int            `json:"numbers_removed_from_kept_rows"`
 	Reasons        map[Reason]int `json:"reasons"`
+	RegionCounts
 }
 
 // NewSummary returns a summary with every reason at zero, so reports list
@@ -62,6 +80,7 @@ func (s *Summary) File(name string) *FileSummary {
 }
 
 func (s *Summary) count(v rowVerdict) {
+	s.RegionCounts.count(v)
 	s.RowsRead++
 	if v.clean != nil {
 		s.RowsClean++
@@ -75,6 +94,7 @@ func (s *Summary) count(v rowVerdict) {
 }
 
 func (f *FileSummary) count(v rowVerdict) {
+	f.RegionCounts.count(v)
 	f.RowsRead++
 	if v.clean != nil {
 		f.RowsClean++

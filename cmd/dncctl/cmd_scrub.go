@@ -26,6 +26,8 @@ type scrubOptions struct {
 	Files       []string
 	Region      string
 	PhoneCols   []string
+	RegionCol   string
+	Strict      bool
 	Channel     string
 	OutDir      string
 	Format      string
@@ -55,9 +57,15 @@ with at least one callable number goes to the clean file with the other
 numbers blanked; a row with none is dropped. The report has one line per
 number removed, with row_outcome kept or dropped.
 
+--region-col names a column with each row's country (ES, ESP, Spain,
+España, 西班牙…), used before --region for numbers without a country code. A
+valid number in another country than its row's region is counted in the
+summary, and rejected as REGION_MISMATCH with --strict-region.
+
 Reasons: NO_PHONE (empty cell), INVALID_NUMBER, EXCEL_PRECISION_LOST (a
-number Excel wrote as 8.61381E+12), BLACKLISTED, OPTED_OUT, and DUPLICATE (a
-number already written to a clean file in this run, across all its inputs).
+number Excel wrote as 8.61381E+12), MALFORMED_ROW (more fields than the
+header), BLACKLISTED, OPTED_OUT, REGION_MISMATCH, and DUPLICATE (a number
+already written to a clean file in this run, across all its inputs).
 A blacklisted or opted-out number is rejected on every row it appears; the
 blacklist comes before opt-outs, and both beat the whitelist.
 
@@ -91,11 +99,13 @@ Exit status:
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Region, "region", "", "default region (ISO code such as ES) for numbers written without a country code")
 	fl.StringSliceVar(&opts.PhoneCols, "phone-col", nil, "phone column: header name or 1-based number; repeat for several (default: detected from the header)")
+	fl.StringVar(&opts.RegionCol, "region-col", "", "column with each row's country (ISO code, or a name in English, Spanish or Chinese), before --region")
+	fl.BoolVar(&opts.Strict, "strict-region", false, "reject valid numbers in another country than their row's region (REGION_MISMATCH)")
 	fl.StringVar(&opts.Channel, "channel", "voice", "campaign channel, selects the opt-outs that apply: voice, sms, whatsapp, email")
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
 	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
-	for _, name := range []string{"region", "phone-col", "channel", "out-dir", "format"} {
+	for _, name := range []string{"region", "region-col", "strict-region", "phone-col", "channel", "out-dir", "format"} {
 		bindConfig(fl, name)
 	}
 	return cmd
@@ -142,6 +152,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 
 	started := opts.Now()
 	run := &scrubRun{opts: opts, decider: scrub.NewDecider(norm, idx), summary: scrub.NewSummary()}
+	run.decider.StrictRegion = opts.Strict
 	defer run.abort()
 	for _, out := range outputs {
 		if err := run.scrubFile(ctx, out); err != nil {
@@ -243,6 +254,14 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 		}
 		return fmt.Errorf("output directory %s: %w", filepath.Dir(out.clean), err)
 	}
+	var regionCol *int
+	if r.opts.RegionCol != "" {
+		c, err := scrub.FindColumn(in.Header(), r.opts.RegionCol)
+		if err != nil {
+			return fmt.Errorf("%s: --region-col: %w", name, err)
+		}
+		regionCol = &c
+	}
 	textCols := []string{"phone_e164", "phone_raw"}
 	for _, c := range cols {
 		textCols = append(textCols, in.Header()[c])
@@ -260,7 +279,7 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 
 	bar := newProgress(r.opts.IO, name, in)
 	defer bar.finish()
-	err = r.decider.Scrub(ctx, scrub.Input{Name: name, Source: in, PhoneColumns: cols}, clean, rejected, r.summary, bar.tick)
+	err = r.decider.Scrub(ctx, scrub.Input{Name: name, Source: in, PhoneColumns: cols, RegionColumn: regionCol}, clean, rejected, r.summary, bar.tick)
 	if err != nil {
 		return err
 	}
@@ -348,6 +367,12 @@ func printSummary(io *iostreams, sum *scrub.Summary) {
 		if n := sum.Reasons[reason]; n > 0 {
 			fmt.Fprintf(w, "  %-21s %d\n", reason, n)
 		}
+	}
+	if n := sum.RegionMismatches; n > 0 {
+		fmt.Fprintf(w, "  %d clean numbers are in another country than their row's region (--strict-region rejects them)\n", n)
+	}
+	if n := sum.UnknownRegions; n > 0 {
+		fmt.Fprintf(w, "  %d rows name a region dncctl does not know: --region was used for them\n", n)
 	}
 	if sum.RowsRead > 0 && sum.RowsClean == 0 {
 		fmt.Fprintf(w, "Warning: no row is callable: the clean list is empty.\n")
