@@ -19,11 +19,13 @@ var phoneHeaders = map[string]bool{
 	"cellphone": true, "celular": true, "msisdn": true, "contactnumber": true, "number": true,
 	"电话": true, "手机": true, "手机号": true, "手机号码": true, "联系电话": true, "电话号码": true,
 	"移动电话": true, "联系方式": true, "telefone": true, "portable": true, "handy": true,
+	"whatsapp": true, "fax": true, "telefax": true, "tfno": true, "tlf": true, "telf": true, "tel1": true,
+	"numero": true, "numerotelefono": true, "numerodemovil": true, "cel": true, "cellular": true,
 }
 
 // phoneWords mark a header as a phone column when no header matches exactly
 // ("Contact Phone", "Teléfono móvil", "客户手机").
-var phoneWords = []string{"phone", "mobile", "telefono", "movil", "celular", "电话", "手机"}
+var phoneWords = []string{"phone", "mobile", "telefono", "movil", "celular", "whatsapp", "电话", "手机"}
 
 // foldHeader lowercases a header and drops accents, spaces and punctuation:
 // "Teléfono Móvil" and "telefono_movil" both become "telefonomovil".
@@ -60,7 +62,7 @@ func (e *ColumnError) Error() string {
 
 // generatedColumns are columns dncctl writes itself: never read as a lead's
 // phone column when a clean file or a report is scrubbed again.
-var generatedColumns = map[string]bool{"phonee164": true, "phonetype": true, "phoneregion": true, "phoneraw": true, "phonecolumn": true}
+var generatedColumns = map[string]bool{"phone_e164": true, "phone_type": true, "phone_region": true, "phone_raw": true, "phone_column": true}
 
 // secondaryPhoneHeaders are the other phone columns CRMs export beside the
 // main one (after foldHeader, without a trailing number).
@@ -71,25 +73,11 @@ var secondaryPhoneHeaders = map[string]bool{
 	"备用电话": true, "备用手机": true, "座机": true, "固定电话": true,
 }
 
-// FindPhoneColumn returns the 0-based index of the phone column: the first
-// of FindPhoneColumns.
-func FindPhoneColumn(header []string, spec string) (int, error) {
-	var specs []string
-	if strings.TrimSpace(spec) != "" {
-		specs = []string{spec}
-	}
-	cols, err := FindPhoneColumns(header, specs)
-	if err != nil {
-		return -1, err
-	}
-	return cols[0], nil
-}
-
 // FindPhoneColumns returns the 0-based indexes of the phone columns. Each
 // spec is a header name or a 1-based column number. With no specs the
 // columns are detected from the header: every column whose name means a
-// phone number ("phone", "Teléfono", "mobile 2", "手机号码"), or, if none
-// does, every column whose name contains such a word ("Contact Phone").
+// phone number ("phone", "Teléfono", "mobile 2", "手机号码", "WhatsApp") or
+// contains such a word ("Contact Phone", "Customer Mobile").
 func FindPhoneColumns(header []string, specs []string) ([]int, error) {
 	if len(specs) > 0 {
 		cols := make([]int, 0, len(specs))
@@ -104,25 +92,24 @@ func FindPhoneColumns(header []string, specs []string) ([]int, error) {
 		}
 		return cols, nil
 	}
-	var exact, loose []int
+	// Every column that may hold a number is checked: a phone column left
+	// unchecked would reach the dialer as it is. A column such as "Phone Type"
+	// costs nothing, since a value without digits is never taken for a number.
+	var cols []int
 	for i, h := range header {
+		if generatedColumns[strings.TrimSpace(h)] {
+			continue
+		}
 		f := foldHeader(h)
 		base := strings.TrimRightFunc(f, unicode.IsDigit)
-		switch {
-		case f == "" || generatedColumns[f]:
-		case phoneHeaders[f] || phoneHeaders[base] || secondaryPhoneHeaders[base] || secondaryPhoneHeaders[f]:
-			exact = append(exact, i)
-		case containsPhoneWord(f):
-			loose = append(loose, i)
+		if f != "" && (phoneHeaders[f] || phoneHeaders[base] || secondaryPhoneHeaders[base] || secondaryPhoneHeaders[f] || containsPhoneWord(f)) {
+			cols = append(cols, i)
 		}
 	}
-	if len(exact) > 0 {
-		return exact, nil
+	if len(cols) == 0 {
+		return nil, &ColumnError{Header: header}
 	}
-	if len(loose) > 0 {
-		return loose, nil
-	}
-	return nil, &ColumnError{Header: header}
+	return cols, nil
 }
 
 func containsPhoneWord(folded string) bool {
@@ -136,7 +123,9 @@ func containsPhoneWord(folded string) bool {
 
 // FindColumn returns the 0-based index of the column spec names: a header
 // name (exact, or ignoring case, accents and punctuation) or a 1-based number.
-func FindColumn(header []string, spec string) (int, error) { return findColumn(header, strings.TrimSpace(spec)) }
+func FindColumn(header []string, spec string) (int, error) {
+	return findColumn(header, strings.TrimSpace(spec))
+}
 
 func findColumn(header []string, spec string) (int, error) {
 	for i, h := range header {

@@ -28,37 +28,35 @@ func TestFindPhoneColumnDetect(t *testing.T) {
 		{[]string{" Phone "}, 0},
 		// NFD-written accents fold as well as precomposed ones.
 		{[]string{"Nombre", "Tele\u0301fono"}, 1},
-		// An exact name wins over a looser one, wherever they are.
-		{[]string{"Contact Phone", "Name", "Phone"}, 2},
-		// Between two phone columns, the first is FindPhoneColumn's
-		// (FindPhoneColumns returns both: TestFindPhoneColumnsAll).
+		// With several phone columns, the first one (all are checked:
+		// TestFindPhoneColumnsAll).
+		{[]string{"Contact Phone", "Name", "Phone"}, 0},
 		{[]string{"Teléfono fijo", "Móvil"}, 0},
-		{[]string{"phone type", "phone2", "mobile"}, 1},
 		{[]string{"Mobile", "Phone"}, 0},
 		{[]string{"Home Phone", "Work Phone"}, 0},
 	}
 	for _, tt := range tests {
-		got, err := FindPhoneColumn(tt.header, "")
+		cols, err := FindPhoneColumns(tt.header, nil)
 		if err != nil {
-			t.Errorf("FindPhoneColumn(%q): %v", tt.header, err)
+			t.Errorf("FindPhoneColumns(%q): %v", tt.header, err)
 			continue
 		}
-		if got != tt.want {
-			t.Errorf("FindPhoneColumn(%q) = %d (%q), want %d (%q)", tt.header, got, tt.header[got], tt.want, tt.header[tt.want])
+		if got := cols[0]; got != tt.want {
+			t.Errorf("findPhoneColumn(%q) = %d (%q), want %d (%q)", tt.header, got, tt.header[got], tt.want, tt.header[tt.want])
 		}
 	}
 }
 
 func TestFindPhoneColumnNotFound(t *testing.T) {
 	for _, header := range [][]string{{"name", "email", "city"}, {}, {""}} {
-		got, err := FindPhoneColumn(header, "")
+		got, err := findPhoneColumn(header, "")
 		var ce *ColumnError
 		if !errors.As(err, &ce) {
-			t.Errorf("FindPhoneColumn(%q) = %d, %v; want a *ColumnError", header, got, err)
+			t.Errorf("findPhoneColumn(%q) = %d, %v; want a *ColumnError", header, got, err)
 			continue
 		}
 		if got != -1 {
-			t.Errorf("FindPhoneColumn(%q) = %d with its error, want -1", header, got)
+			t.Errorf("findPhoneColumn(%q) = %d with its error, want -1", header, got)
 		}
 		if ce.Spec != "" {
 			t.Errorf("ColumnError.Spec = %q when detecting, want empty", ce.Spec)
@@ -68,11 +66,11 @@ func TestFindPhoneColumnNotFound(t *testing.T) {
 			t.Errorf("error %q does not say no column was found and to use --phone-col", msg)
 		}
 	}
-	_, err := FindPhoneColumn([]string{"name", "email"}, "")
+	_, err := findPhoneColumn([]string{"name", "email"}, "")
 	if want := `no phone column found (headers: "name", "email"); name it with --phone-col`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
-	_, err = FindPhoneColumn(nil, "")
+	_, err = findPhoneColumn(nil, "")
 	if want := `no phone column found (headers: none); name it with --phone-col`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
@@ -99,38 +97,38 @@ func TestFindPhoneColumnSpec(t *testing.T) {
 		{"name", 0}, // case-insensitive
 	}
 	for _, tt := range tests {
-		got, err := FindPhoneColumn(header, tt.spec)
+		got, err := findPhoneColumn(header, tt.spec)
 		if err != nil {
-			t.Errorf("FindPhoneColumn(--phone-col %q): %v", tt.spec, err)
+			t.Errorf("findPhoneColumn(--phone-col %q): %v", tt.spec, err)
 			continue
 		}
 		if got != tt.want {
-			t.Errorf("FindPhoneColumn(--phone-col %q) = %d, want %d", tt.spec, got, tt.want)
+			t.Errorf("findPhoneColumn(--phone-col %q) = %d, want %d", tt.spec, got, tt.want)
 		}
 	}
-	if got, _ := FindPhoneColumn([]string{"name", "tel"}, "2"); got != 1 {
-		t.Errorf(`FindPhoneColumn(--phone-col "2") = %d, want 1`, got)
+	if got, _ := findPhoneColumn([]string{"name", "tel"}, "2"); got != 1 {
+		t.Errorf(`findPhoneColumn(--phone-col "2") = %d, want 1`, got)
 	}
 }
 
 func TestFindPhoneColumnSpecNotFound(t *testing.T) {
 	header := []string{"Name", "Phone", "City"}
 	for _, spec := range []string{"0", "4", "-1", "Mobile", "Phon", "---", "1.0"} {
-		got, err := FindPhoneColumn(header, spec)
+		got, err := findPhoneColumn(header, spec)
 		var ce *ColumnError
 		if !errors.As(err, &ce) {
-			t.Errorf("FindPhoneColumn(--phone-col %q) = %d, %v; want a *ColumnError", spec, got, err)
+			t.Errorf("findPhoneColumn(--phone-col %q) = %d, %v; want a *ColumnError", spec, got, err)
 			continue
 		}
 		if got != -1 {
-			t.Errorf("FindPhoneColumn(--phone-col %q) = %d with its error, want -1", spec, got)
+			t.Errorf("findPhoneColumn(--phone-col %q) = %d with its error, want -1", spec, got)
 		}
 		if ce.Spec != spec {
 			t.Errorf("ColumnError.Spec = %q, want %q", ce.Spec, spec)
 		}
 		want := `no column "` + spec + `" (headers: "Name", "Phone", "City")`
 		if err.Error() != want {
-			t.Errorf("FindPhoneColumn(--phone-col %q): error %q, want %q", spec, err, want)
+			t.Errorf("findPhoneColumn(--phone-col %q): error %q, want %q", spec, err, want)
 		}
 	}
 }
@@ -156,10 +154,15 @@ func TestFindPhoneColumnsAll(t *testing.T) {
 		want   []int
 	}{
 		{[]string{"Teléfono fijo", "Móvil"}, []int{0, 1}},
-		{[]string{"phone type", "phone2", "mobile"}, []int{1, 2}},
+		// Every column that may hold a number: "phone type" too (its values,
+		// without digits, are never taken for numbers).
+		{[]string{"phone type", "phone2", "mobile"}, []int{0, 1, 2}},
 		{[]string{"name", "phone", "phone 2", "Mobile_1", "email"}, []int{1, 2, 3}},
-		{[]string{"Contact Phone", "Name", "Phone"}, []int{2}},
-		{[]string{"Home Phone", "Work Phone", "Phone Type"}, []int{0, 1}},
+		{[]string{"Contact Phone", "Name", "Phone"}, []int{0, 2}},
+		{[]string{"Home Phone", "Work Phone", "Phone Type"}, []int{0, 1, 2}},
+		// Found by review: columns an exact-match-first rule left unchecked.
+		{[]string{"name", "phone", "Customer Mobile"}, []int{1, 2}},
+		{[]string{"name", "phone", "Phone E164", "WhatsApp"}, []int{1, 2, 3}},
 		{[]string{"Contact Phone", "Phone Notes"}, []int{0, 1}},
 		// dncctl's own columns are never read as leads' numbers.
 		{[]string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}, []int{1}},
@@ -174,4 +177,17 @@ func TestFindPhoneColumnsAll(t *testing.T) {
 	if err != nil || !slices.Equal(got, []int{2, 0}) {
 		t.Errorf("FindPhoneColumns with specs = %v, %v; want [2 0]", got, err)
 	}
+}
+
+// findPhoneColumn is the first phone column FindPhoneColumns gives.
+func findPhoneColumn(header []string, spec string) (int, error) {
+	var specs []string
+	if strings.TrimSpace(spec) != "" {
+		specs = []string{spec}
+	}
+	cols, err := FindPhoneColumns(header, specs)
+	if err != nil {
+		return -1, err
+	}
+	return cols[0], nil
 }

@@ -30,6 +30,11 @@ var ErrPrecisionLost = errors.New("written in scientific notation by Excel: the 
 // trunk 0. More means the value holds more than one number.
 const extraDigits = 4
 
+// maxExtensionDigits is the longest extension taken as one. A longer "x …"
+// or "ext …" is a second number hiding behind the first, and the dialer would
+// get it unchecked.
+const maxExtensionDigits = 6
+
 // InvalidError says why a non-empty value is not a usable phone number.
 type InvalidError struct {
 	Raw    string
@@ -80,15 +85,21 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 	if err != nil && strings.Contains(s, "(0)") {
 		// Italy and San Marino keep the 0 after the country code: +39 (0)6… is +39 06….
 		if kept, keptErr := n.parse(raw, strings.Replace(s, "(0)", "0", 1)); keptErr == nil {
-			return kept, nil
+			num, err = kept, nil
 		}
 	}
-	if err == nil && countDigits(s) > len(num.E164)-1+len(num.Extension)+extraDigits {
+	if err != nil {
+		return Number{}, err
+	}
+	if len(num.Extension) > maxExtensionDigits {
+		return Number{}, &InvalidError{Raw: raw, Detail: "extension " + num.Extension + " is too long for an extension: several numbers in one cell?"}
+	}
+	if countDigits(s) > len(num.E164)-1+len(num.Extension)+extraDigits {
 		// libphonenumber reads the first number it finds: "612345678, 699111222"
 		// would pass as the first alone, and the second reach the dialer unchecked.
 		return Number{}, &InvalidError{Raw: raw, Detail: "more digits than one phone number: several numbers in one cell?"}
 	}
-	return num, err
+	return num, nil
 }
 
 func (n *Normalizer) parse(raw, s string) (Number, error) {

@@ -37,14 +37,14 @@ type Input struct {
 }
 
 // CleanHeader is the clean file's header: the input's columns in their
-// order, then phone_e164, phone_type, phone_region and priority. Input
-// columns with those names (a clean file scrubbed again) are replaced, not repeated.
+// order, then phone_e164, phone_type, phone_region and priority. When the
+// input is itself a clean file (it has phone_e164), its columns of those
+// names are replaced, not repeated; any other input keeps all its columns,
+// a CRM's own "priority" among them.
 func CleanHeader(in []string) []string {
 	out := make([]string, 0, len(in)+len(cleanColumns))
-	for _, h := range in {
-		if !slices.Contains(cleanColumns, h) {
-			out = append(out, h)
-		}
+	for _, i := range keptColumns(in) {
+		out = append(out, in[i])
 	}
 	return append(out, cleanColumns...)
 }
@@ -116,11 +116,14 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 	}
 }
 
-// keptColumns are the indexes of the input columns the clean file keeps.
+// keptColumns are the indexes of the input columns the outputs keep: all
+// of them, unless the input is a clean file scrubbed again, whose phone_*
+// and priority columns are replaced.
 func keptColumns(header []string) []int {
+	rescrub := slices.Contains(header, cleanColumns[0])
 	keep := make([]int, 0, len(header))
 	for i, h := range header {
-		if !slices.Contains(cleanColumns, h) {
+		if !rescrub || !slices.Contains(cleanColumns, h) {
 			keep = append(keep, i)
 		}
 	}

@@ -81,7 +81,7 @@ func TestScrubMixed(t *testing.T) {
 	)
 	var clean, rejected sliceSink
 	sum := NewSummary()
-	col, err := FindPhoneColumn(header, "")
+	col, err := findPhoneColumn(header, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -182,3 +182,26 @@ func TestRegionColumn(t *testing.T) {
 		}
 	}
 }
+
+// Found by review: a second number written as an "extension", or after a
+// "(0)" that needed the retry, must not pass as the first number alone.
+func TestNoNumberHidesBehindAnother(t *testing.T) {
+	n := mustNormalizer(t, "ES")
+	for _, raw := range []string{
+		"+34612345678 ext 699111222",
+		"+34612000002 x 699111222",
+		"+34612000035 ext. 34699111222",
+		"612345678 ext 0034699111222",
+		"+34612345678;ext=699111222",
+		`+39 (0)6 12345678 \x 0034699111222`,
+	} {
+		if num, err := n.Normalize(raw); err == nil {
+			t.Errorf("Normalize(%q) = %s (ext %q), want an error", raw, num.E164, num.Extension)
+		}
+	}
+	for raw, ext := range map[string]string{"612345678 ext. 42": "42", "+34 612 345 678 x123456": "123456"} {
+		if num, err := n.Normalize(raw); err != nil || num.Extension != ext {
+			t.Errorf("Normalize(%q) = %+v, %v; want extension %s", raw, num, err, ext)
+		}
+	}
+}

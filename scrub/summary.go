@@ -32,7 +32,7 @@ func (c *RegionCounts) count(v rowVerdict) {
 // FileSummary counts what a run did with one input file.
 type FileSummary struct {
 	Input          string         `json:"input"`
-	PhoneColumns   []string       `json:"phone_columns,omitempty"`
+	PhoneColumns   []string       `json:"phone_columns"`
 	Clean          string         `json:"clean,omitempty"`
 	Rejected       string         `json:"rejected,omitempty"`
 	RowsRead       int            `json:"rows_read"`

@@ -288,12 +288,9 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 		fmt.Fprintf(r.opts.IO.ErrOut, "Warning: %s has a header but no data rows.\n", name)
 	}
 	fs.Clean, fs.Rejected = out.clean, out.rejected
-	if len(cols) > 1 {
-		names := make([]string, len(cols))
-		for i, c := range cols {
-			names[i] = strconv.Quote(in.Header()[c])
-		}
-		fs.PhoneColumns = names
+	fs.PhoneColumns = make([]string, len(cols))
+	for i, c := range cols {
+		fs.PhoneColumns[i] = strconv.Quote(in.Header()[c])
 	}
 	return nil
 }
@@ -352,9 +349,7 @@ func printSummary(io *iostreams, sum *scrub.Summary) {
 	w := io.ErrOut
 	for _, f := range sum.Files {
 		fmt.Fprintf(w, "%s: %d rows read, %d clean, %d rejected\n", f.Input, f.RowsRead, f.RowsClean, f.RowsRejected)
-		if len(f.PhoneColumns) > 0 {
-			fmt.Fprintf(w, "  phone columns: %s\n", strings.Join(f.PhoneColumns, ", "))
-		}
+		fmt.Fprintf(w, "  phone columns checked: %s\n", strings.Join(f.PhoneColumns, ", "))
 		if f.NumbersRemoved > 0 {
 			fmt.Fprintf(w, "  %d numbers removed from rows kept (blanked in the clean file)\n", f.NumbersRemoved)
 		}

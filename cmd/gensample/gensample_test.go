@@ -161,9 +161,11 @@ func readColumn(t *testing.T, name string) []string {
 	defer in.Close()
 	col := 0
 	if filepath.Ext(name) != ".txt" {
-		if col, err = scrub.FindPhoneColumn(in.Header(), ""); err != nil {
+		cols, err := scrub.FindPhoneColumns(in.Header(), nil)
+		if err != nil {
 			t.Fatal(err)
 		}
+		col = cols[0]
 	}
 	var out []string
 	for {
