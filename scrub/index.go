@@ -86,6 +86,10 @@ func keepOldest(m map[string]Entry, e Entry) {
 // Len is the number of entries that apply to the run.
 func (x *Index) Len() int { return len(x.blacklist) + len(x.optout) + len(x.whitelist) }
 
+// Suppressions is the number of entries that can stop a number being
+// called in this run: blacklist entries and opt-outs for its channel.
+func (x *Index) Suppressions() int { return len(x.blacklist) + len(x.optout) }
+
 // Match is what the index knows of one number.
 type Match struct {
 	Blacklist, OptOut, Whitelist *Entry

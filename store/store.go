@@ -34,6 +34,18 @@ var uriPath = strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23")
 // ErrNotStore is returned when the file is not a dncctl store.
 var ErrNotStore = errors.New("not a dncctl store")
 
+// ErrNoStore is returned by OpenExisting when there is no store at the path.
+var ErrNoStore = errors.New("no store there")
+
+// OpenExisting opens the store at path like Open, but never creates it:
+// checking numbers against a store that a typo just created would pass them all.
+func OpenExisting(ctx context.Context, path string) (*Store, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("open store %s: %w", path, ErrNoStore)
+	}
+	return Open(ctx, path)
+}
+
 // Store is an open dncctl store.
 type Store struct {
 	db   *sql.DB

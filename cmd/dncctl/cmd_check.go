@@ -12,15 +12,16 @@ import (
 
 type checkOptions struct {
 	IO        *iostreams
-	OpenStore storeOpener
+	OpenStore checkedStoreOpener
 
-	Numbers []string
-	Region  string
-	Channel string
+	Numbers    []string
+	Region     string
+	Channel    string
+	AllowEmpty bool
 }
 
 func newCheckCmd(f *factory) *cobra.Command {
-	opts := &checkOptions{IO: f.IO, OpenStore: f.OpenStore}
+	opts := &checkOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck}
 	cmd := &cobra.Command{
 		Use:   "check NUMBER...",
 		Short: "Say whether numbers may be called",
@@ -53,6 +54,7 @@ Exit status:
 	}
 	cmd.Flags().StringVar(&opts.Region, "region", "", "default region (ISO code) for numbers without a country code")
 	cmd.Flags().StringVar(&opts.Channel, "channel", "voice", "campaign channel: voice, sms, whatsapp, email")
+	cmd.Flags().BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "check even if the store does not exist or has no opt-outs or blacklist entries")
 	bindConfig(cmd.Flags(), "region")
 	bindConfig(cmd.Flags(), "channel")
 	return cmd
@@ -76,7 +78,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return &usageError{err: fmt.Errorf("--region: %w", err)}
 	}
-	st, err := opts.OpenStore(ctx)
+	st, err := opts.OpenStore(ctx, opts.AllowEmpty)
 	if err != nil {
 		return err
 	}
@@ -85,8 +87,8 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return err
 	}
-	if idx.Len() == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no list entries for %s.\n", st.Path(), channel)
+	if idx.Suppressions() == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no entries for %s campaigns.\n", st.Path(), channel)
 	}
 	allCallable := true
 	for _, raw := range opts.Numbers {

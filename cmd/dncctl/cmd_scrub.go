@@ -20,7 +20,7 @@ import (
 
 type scrubOptions struct {
 	IO        *iostreams
-	OpenStore storeOpener
+	OpenStore checkedStoreOpener
 	Now       func() time.Time
 
 	Files       []string
@@ -32,10 +32,11 @@ type scrubOptions struct {
 	OutDir      string
 	Format      string
 	SummaryJSON string
+	AllowEmpty  bool
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
-	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now}
+	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "scrub [flags] FILE...",
 		Short: "Write a clean call list and a rejection report for lead files",
@@ -68,6 +69,10 @@ header), BLACKLISTED, OPTED_OUT, REGION_MISMATCH, and DUPLICATE (a number
 already written to a clean file in this run, across all its inputs).
 A blacklisted or opted-out number is rejected on every row it appears; the
 blacklist comes before opt-outs, and both beat the whitelist.
+
+The store must exist and hold opt-outs or blacklist entries: a mistyped
+--db must not pass every number. --allow-empty-store (on the command line
+only) scrubs anyway.
 
 Every row read is either in the clean file or dropped. Outputs appear only when the whole
 run has succeeded: a failed or interrupted run leaves no file under a final
@@ -105,6 +110,7 @@ Exit status:
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
 	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	fl.BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "scrub even if the store does not exist or has no opt-outs or blacklist entries")
 	for _, name := range []string{"region", "region-col", "strict-region", "phone-col", "channel", "out-dir", "format"} {
 		bindConfig(fl, name)
 	}
@@ -137,7 +143,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 		return err
 	}
 
-	st, err := opts.OpenStore(ctx)
+	st, err := opts.OpenStore(ctx, opts.AllowEmpty)
 	if err != nil {
 		return err
 	}
@@ -146,8 +152,8 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	if err != nil {
 		return err
 	}
-	if idx.Len() == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no list entries for %s: only invalid numbers and duplicates will be removed.\n", st.Path(), channel)
+	if idx.Suppressions() == 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no entries for %s campaigns: only invalid numbers and duplicates will be removed.\n", st.Path(), channel)
 	}
 
 	started := opts.Now()

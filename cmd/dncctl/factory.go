@@ -2,17 +2,22 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
 	"path/filepath"
 	"time"
 
+	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
 
 // storeOpener opens the store; commands hold one so tests can replace it.
 type storeOpener func(context.Context) (*store.Store, error)
+
+// checkedStoreOpener opens the store scrub and check read (see OpenStoreToCheck).
+type checkedStoreOpener func(ctx context.Context, allowEmpty bool) (*store.Store, error)
 
 // factory holds what commands share: the streams, and how to reach the store,
 // the clock and the user's name, so that tests can replace them.
@@ -38,6 +43,32 @@ func (f *factory) StorePath() string {
 // OpenStore opens (and on first use creates) the store.
 func (f *factory) OpenStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, f.StorePath())
+}
+
+// OpenStoreToCheck opens the store that scrub and check read. Unless
+// allowEmpty, it must exist and hold at least one opt-out or blacklist
+// entry: a mistyped --db, or cron's other HOME, must not pass every number.
+func (f *factory) OpenStoreToCheck(ctx context.Context, allowEmpty bool) (*store.Store, error) {
+	if allowEmpty {
+		return f.OpenStore(ctx)
+	}
+	st, err := store.OpenExisting(ctx, f.StorePath())
+	if errors.Is(err, store.ErrNoStore) {
+		return nil, fmt.Errorf("store %s does not exist, so there is nothing to check numbers against: add your lists first (dncctl optout import …), point --db at your store, or pass --allow-empty-store", f.StorePath())
+	}
+	if err != nil {
+		return nil, err
+	}
+	counts, err := st.Counts(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if counts[scrub.ListOptOut]+counts[scrub.ListBlacklist] == 0 {
+		st.Close()
+		return nil, fmt.Errorf("store %s holds no opt-out or blacklist entries, so nothing would be suppressed: add your lists first, point --db at your store, or pass --allow-empty-store", f.StorePath())
+	}
+	return st, nil
 }
 
 // currentUser names who made a change, for the entry's history.

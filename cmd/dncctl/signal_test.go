@@ -38,7 +38,7 @@ func TestInterruptLeavesNothing(t *testing.T) {
 			if err := os.Mkdir(out, 0o700); err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command(bin, "scrub", leads, "--region", "ES", "--out-dir", out, "--db", filepath.Join(dir, "store.db"))
+			cmd := exec.Command(bin, "scrub", leads, "--region", "ES", "--out-dir", out, "--db", filepath.Join(dir, "store.db"), "--allow-empty-store")
 			var stderr strings.Builder
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
