@@ -10,9 +10,10 @@ import (
 // AtomicFile is a file written under a temporary name beside its final one,
 // owner-only, and renamed into place by Commit.
 type AtomicFile struct {
-	final string
-	f     *os.File
-	done  bool
+	final    string
+	f        *os.File
+	finished bool // synced and closed, ready to be renamed
+	done     bool // renamed into place, or aborted
 }
 
 // CreateAtomic starts an atomic file that will be named final. The temporary
@@ -38,24 +39,24 @@ func (a *AtomicFile) Write(p []byte) (int, error) {
 }
 
 // Commit flushes the file to disk and renames it into place.
-func (a *AtomicFile) Commit() error {
+func (a *AtomicFile) Commit() error { return CommitAll(a) }
+
+func (a *AtomicFile) staged() *AtomicFile { return a }
+
+func (a *AtomicFile) finish() error {
+	if a.finished {
+		return nil
+	}
 	if a.done {
-		return errors.New("already committed")
+		return errors.New("write " + a.final + ": already committed or aborted")
 	}
 	if err := a.f.Sync(); err != nil {
-		a.Abort()
 		return fmt.Errorf("write %s: %w", a.final, unwrapPath(err))
 	}
 	if err := a.f.Close(); err != nil {
-		a.Abort()
 		return fmt.Errorf("write %s: %w", a.final, unwrapPath(err))
 	}
-	a.done = true
-	if err := os.Rename(a.f.Name(), a.final); err != nil {
-		os.Remove(a.f.Name())
-		return fmt.Errorf("write %s: %w", a.final, unwrapLink(err))
-	}
-	syncDir(filepath.Dir(a.final))
+	a.finished = true
 	return nil
 }
 
@@ -65,7 +66,9 @@ func (a *AtomicFile) Abort() error {
 		return nil
 	}
 	a.done = true
-	a.f.Close()
+	if !a.finished {
+		a.f.Close()
+	}
 	if err := os.Remove(a.f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}

@@ -34,17 +34,22 @@ func (c *csvWriter) Write(fields []string) error {
 	return nil
 }
 
-func (c *csvWriter) Commit() error {
+func (c *csvWriter) Commit() error { return CommitAll(c) }
+
+func (c *csvWriter) staged() *AtomicFile { return c.p }
+
+func (c *csvWriter) finish() error {
+	if c.p.finished {
+		return nil
+	}
 	c.w.Flush()
 	if err := c.w.Error(); err != nil {
-		c.p.Abort()
 		return fmt.Errorf("write %s: %w", c.p.final, unwrapPath(err))
 	}
 	if err := c.buf.Flush(); err != nil {
-		c.p.Abort()
 		return fmt.Errorf("write %s: %w", c.p.final, unwrapPath(err))
 	}
-	return c.p.Commit()
+	return c.p.finish()
 }
 
 func (c *csvWriter) Abort() error { return c.p.Abort() }

@@ -14,10 +14,12 @@ import (
 type Writer interface {
 	// Write adds a row.
 	Write(fields []string) error
-	// Commit finishes the file and moves it to its final name.
+	// Commit finishes the file and moves it to its final name. Several
+	// files that must appear together go through CommitAll instead.
 	Commit() error
-	// Abort removes the unfinished file. It is safe after Commit, when it does nothing.
-	Abort() error
+	// Output's Abort removes the unfinished file; it is safe after Commit,
+	// when it does nothing.
+	Output
 }
 
 // Format is an output file format.

@@ -81,22 +81,24 @@ func (x *xlsxWriter) Write(fields []string) error {
 	return nil
 }
 
-func (x *xlsxWriter) Commit() error {
-	fail := func(err error) error {
-		x.file.Close()
-		x.p.Abort()
-		return fmt.Errorf("write %s: %w", x.p.final, err)
+func (x *xlsxWriter) Commit() error { return CommitAll(x) }
+
+func (x *xlsxWriter) staged() *AtomicFile { return x.p }
+
+func (x *xlsxWriter) finish() error {
+	if x.p.finished {
+		return nil
 	}
 	if err := x.sw.Flush(); err != nil {
-		return fail(err)
+		return fmt.Errorf("write %s: %w", x.p.final, err)
 	}
 	if _, err := x.file.WriteTo(x.p); err != nil {
-		return fail(unwrapPath(err))
+		return fmt.Errorf("write %s: %w", x.p.final, unwrapPath(err))
 	}
 	if err := x.file.Close(); err != nil {
-		return fail(err)
+		return fmt.Errorf("write %s: %w", x.p.final, err)
 	}
-	return x.p.Commit()
+	return x.p.finish()
 }
 
 func (x *xlsxWriter) Abort() error {

@@ -138,7 +138,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 			return &usageError{err: fmt.Errorf("--format: %w", err)}
 		}
 	}
-	outputs, err := planOutputs(opts.Files, opts.OutDir, format)
+	outputs, err := planOutputs(opts.Files, opts.OutDir, format, opts.SummaryJSON)
 	if err != nil {
 		return err
 	}
@@ -165,13 +165,16 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 			return err
 		}
 	}
-	if err := run.commit(); err != nil {
-		return err
-	}
 	if opts.SummaryJSON != "" {
-		if err := writeSummaryJSON(opts, run.summary, channel, st.Path(), started); err != nil {
+		summary, err := startSummaryJSON(opts, run.summary, channel, st.Path(), started)
+		if err != nil {
 			return err
 		}
+		run.outputs = append(run.outputs, summary)
+	}
+	// Every output, the summary too, appears at once or not at all.
+	if err := exporters.CommitAll(run.outputs...); err != nil {
+		return err
 	}
 	printSummary(opts.IO, run.summary)
 	return nil
@@ -180,7 +183,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 // planOutputs decides every output path before anything is read, and refuses
 // two inputs that would write the same output or an output that would
 // overwrite an input.
-func planOutputs(files []string, outDir string, format exporters.Format) ([]scrubOutput, error) {
+func planOutputs(files []string, outDir string, format exporters.Format, summary string) ([]scrubOutput, error) {
 	outputs := make([]scrubOutput, 0, len(files))
 	taken := map[string]string{}
 	for _, in := range files {
@@ -222,6 +225,12 @@ func planOutputs(files []string, outDir string, format exporters.Format) ([]scru
 		}
 		outputs = append(outputs, out)
 	}
+	if summary != "" {
+		abs, _ := filepath.Abs(summary)
+		if other, ok := taken[abs]; ok {
+			return nil, usageErrorf("--summary-json %s would overwrite %s", summary, other)
+		}
+	}
 	return outputs, nil
 }
 
@@ -236,7 +245,7 @@ type scrubRun struct {
 	opts    *scrubOptions
 	decider *scrub.Decider
 	summary *scrub.Summary
-	writers []exporters.Writer
+	outputs []exporters.Output
 }
 
 func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
@@ -276,12 +285,12 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 	if err != nil {
 		return err
 	}
-	r.writers = append(r.writers, clean)
+	r.outputs = append(r.outputs, clean)
 	rejected, err := exporters.Create(out.rejected, out.format, scrub.RejectedHeader(in.Header()), exporters.Options{TextColumns: textCols})
 	if err != nil {
 		return err
 	}
-	r.writers = append(r.writers, rejected)
+	r.outputs = append(r.outputs, rejected)
 
 	bar := newProgress(r.opts.IO, name, in)
 	defer bar.finish()
@@ -301,22 +310,9 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 	return nil
 }
 
-// commit moves every output to its final name, once every input has been scrubbed.
-func (r *scrubRun) commit() error {
-	for i, w := range r.writers {
-		if err := w.Commit(); err != nil {
-			for _, rest := range r.writers[i+1:] {
-				rest.Abort()
-			}
-			return err
-		}
-	}
-	return nil
-}
-
 func (r *scrubRun) abort() {
-	for _, w := range r.writers {
-		w.Abort()
+	for _, o := range r.outputs {
+		o.Abort()
 	}
 }
 
@@ -331,24 +327,29 @@ type summaryJSON struct {
 	Version    string `json:"dncctl_version"`
 }
 
-func writeSummaryJSON(opts *scrubOptions, sum *scrub.Summary, channel scrub.Channel, storePath string, started time.Time) error {
+// startSummaryJSON writes the --summary-json document to a temporary file,
+// committed with the outputs.
+func startSummaryJSON(opts *scrubOptions, sum *scrub.Summary, channel scrub.Channel, storePath string, started time.Time) (*exporters.AtomicFile, error) {
 	doc := summaryJSON{
 		Summary: sum, Channel: string(channel), Region: strings.ToUpper(opts.Region), Store: storePath,
 		StartedAt: started.UTC().Format(time.RFC3339), FinishedAt: opts.Now().UTC().Format(time.RFC3339), Version: version,
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if dir := filepath.Dir(opts.SummaryJSON); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return fmt.Errorf("summary: %w", err)
-		}
+	if err := os.MkdirAll(filepath.Dir(opts.SummaryJSON), 0o700); err != nil {
+		return nil, fmt.Errorf("--summary-json: %w", err)
 	}
-	if err := exporters.WriteFile(opts.SummaryJSON, append(b, '\n')); err != nil {
-		return fmt.Errorf("summary (the clean and rejected files were written): %w", err)
+	f, err := exporters.CreateAtomic(opts.SummaryJSON)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Abort()
+		return nil, err
+	}
+	return f, nil
 }
 
 func printSummary(io *iostreams, sum *scrub.Summary) {
