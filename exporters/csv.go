@@ -13,13 +13,16 @@ type csvWriter struct {
 	w   *csv.Writer
 }
 
-func createCSV(path string, header []string) (Writer, error) {
+func createCSV(path string, header []string, opts Options) (Writer, error) {
 	p, err := CreateAtomic(path)
 	if err != nil {
 		return nil, err
 	}
 	buf := bufio.NewWriterSize(p, 256*1024)
 	c := &csvWriter{p: p, buf: buf, w: csv.NewWriter(buf)}
+	if opts.ExcelBOM {
+		buf.WriteString("\ufeff")
+	}
 	if err := c.Write(header); err != nil {
 		p.Abort()
 		return nil, err

@@ -55,13 +55,16 @@ type Options struct {
 	// TextColumns are the columns an .xlsx output must keep as text even if
 	// they look like numbers (phone numbers).
 	TextColumns []string
+	// ExcelBOM starts a CSV output with a UTF-8 byte-order mark, without which
+	// Excel reads UTF-8 as the local code page and garbles "Teléfono" or "手机".
+	ExcelBOM bool
 }
 
 // Create starts an output file at path with the given header row.
 func Create(path string, format Format, header []string, opts Options) (Writer, error) {
 	switch format {
 	case CSV:
-		return createCSV(path, header)
+		return createCSV(path, header, opts)
 	case XLSX:
 		return createXLSX(path, header, opts)
 	}

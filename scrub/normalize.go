@@ -35,6 +35,11 @@ const extraDigits = 4
 // get it unchecked.
 const maxExtensionDigits = 6
 
+// extensionWords are how lead files write "extension" that libphonenumber
+// does not read: Chinese 转 and 分机, Spanish extensión and anexo.
+var extensionWords = strings.NewReplacer("转", " ext. ", "轉", " ext. ", "分机", " ext. ", "分機", " ext. ",
+	"内线", " ext. ", "內線", " ext. ", "extensión", " ext. ", "Extensión", " ext. ", "anexo", " ext. ", "Anexo", " ext. ")
+
 // InvalidError says why a non-empty value is not a usable phone number.
 type InvalidError struct {
 	Raw    string
@@ -81,6 +86,7 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 	if scientific.MatchString(s) {
 		return Number{}, ErrPrecisionLost
 	}
+	s = extensionWords.Replace(s)
 	num, err := n.parse(raw, dropTrunkZero(s))
 	if err != nil && strings.Contains(s, "(0)") {
 		// Italy and San Marino keep the 0 after the country code: +39 (0)6… is +39 06….

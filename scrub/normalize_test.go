@@ -275,3 +275,24 @@ func TestNormalizeTrunkZeroAndTelScheme(t *testing.T) {
 		}
 	}
 }
+
+func TestNormalizeExtensionWords(t *testing.T) {
+	cn := mustNormalizer(t, "CN")
+	es := mustNormalizer(t, "ES")
+	for _, tc := range []struct {
+		n         *Normalizer
+		raw       string
+		e164, ext string
+	}{
+		{cn, "010 1234 5678 转 42", "+861012345678", "42"},
+		{cn, "01012345678转42", "+861012345678", "42"},
+		{cn, "+86 10 1234 5678 分机 42", "+861012345678", "42"},
+		{es, "912 345 678 extensión 42", "+34912345678", "42"},
+		{es, "912 345 678 anexo 7", "+34912345678", "7"},
+	} {
+		got, err := tc.n.Normalize(tc.raw)
+		if err != nil || got.E164 != tc.e164 || got.Extension != tc.ext {
+			t.Errorf("Normalize(%q) = %+v, %v; want %s ext %s", tc.raw, got, err, tc.e164, tc.ext)
+		}
+	}
+}

@@ -28,6 +28,7 @@ type rowVerdict struct {
 	rejected      [][]string // one report line per number removed
 	reasons       []Reason   // the reason of each report line
 	mismatches    int        // numbers in another country than the row's region
+	extensions    int        // callable numbers written with an extension
 	unknownRegion bool       // the row's region cell was not a country dncctl knows
 }
 
@@ -112,6 +113,9 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 	for _, f := range found {
 		if f.dec.Clean() && f.mismatch {
 			v.mismatches++
+		}
+		if f.dec.Clean() && f.dec.Number.Extension != "" {
+			v.extensions++
 		}
 	}
 	phone := make(map[int]string, len(in.PhoneColumns))

@@ -13,16 +13,20 @@ type Summary struct {
 	Files []*FileSummary `json:"files"`
 }
 
-// RegionCounts count what the stated regions said about the numbers.
+// RegionCounts count what dncctl noticed about the numbers it passed.
 type RegionCounts struct {
 	// RegionMismatches are callable numbers in another country than their
 	// row's region (--region or --region-col): rejected with --strict-region.
 	RegionMismatches int `json:"region_mismatches"`
 	// UnknownRegions are rows whose region cell is not a known country.
 	UnknownRegions int `json:"unknown_region_values"`
+	// Extensions are callable numbers written with an extension: it is not
+	// in phone_e164 (the phone cell keeps it).
+	Extensions int `json:"numbers_with_extension"`
 }
 
 func (c *RegionCounts) count(v rowVerdict) {
+	c.Extensions += v.extensions
 	c.RegionMismatches += v.mismatches
 	if v.unknownRegion {
 		c.UnknownRegions++

@@ -33,6 +33,7 @@ type scrubOptions struct {
 	Format      string
 	SummaryJSON string
 	AllowEmpty  bool
+	ExcelBOM    bool
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
@@ -110,8 +111,9 @@ Exit status:
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
 	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	fl.BoolVar(&opts.ExcelBOM, "excel-compatible", false, "start CSV outputs with a UTF-8 byte-order mark, so Excel opens them with the right characters")
 	fl.BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "scrub even if the store does not exist or has no opt-outs or blacklist entries")
-	for _, name := range []string{"region", "region-col", "strict-region", "phone-col", "channel", "out-dir", "format"} {
+	for _, name := range []string{"region", "region-col", "strict-region", "phone-col", "channel", "out-dir", "format", "excel-compatible"} {
 		bindConfig(fl, name)
 	}
 	return cmd
@@ -281,12 +283,12 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 	for _, c := range cols {
 		textCols = append(textCols, in.Header()[c])
 	}
-	clean, err := exporters.Create(out.clean, out.format, scrub.CleanHeader(in.Header()), exporters.Options{TextColumns: textCols})
+	clean, err := exporters.Create(out.clean, out.format, scrub.CleanHeader(in.Header()), exporters.Options{TextColumns: textCols, ExcelBOM: r.opts.ExcelBOM})
 	if err != nil {
 		return err
 	}
 	r.outputs = append(r.outputs, clean)
-	rejected, err := exporters.Create(out.rejected, out.format, scrub.RejectedHeader(in.Header()), exporters.Options{TextColumns: textCols})
+	rejected, err := exporters.Create(out.rejected, out.format, scrub.RejectedHeader(in.Header()), exporters.Options{TextColumns: textCols, ExcelBOM: r.opts.ExcelBOM})
 	if err != nil {
 		return err
 	}
@@ -372,6 +374,9 @@ func printSummary(io *iostreams, sum *scrub.Summary) {
 	}
 	if n := sum.RegionMismatches; n > 0 {
 		fmt.Fprintf(w, "  %d clean numbers are in another country than their row's region (--strict-region rejects them)\n", n)
+	}
+	if n := sum.Extensions; n > 0 {
+		fmt.Fprintf(w, "  %d clean numbers have an extension: it is not in phone_e164 (the phone cell keeps it)\n", n)
 	}
 	if n := sum.UnknownRegions; n > 0 {
 		fmt.Fprintf(w, "  %d rows name a region dncctl does not know: --region was used for them\n", n)
