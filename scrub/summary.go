@@ -35,15 +35,17 @@ func (c *RegionCounts) count(v rowVerdict) {
 
 // FileSummary counts what a run did with one input file.
 type FileSummary struct {
-	Input          string         `json:"input"`
-	PhoneColumns   []string       `json:"phone_columns"`
-	Clean          string         `json:"clean,omitempty"`
-	Rejected       string         `json:"rejected,omitempty"`
-	RowsRead       int            `json:"rows_read"`
-	RowsClean      int            `json:"rows_clean"`
-	RowsRejected   int            `json:"rows_rejected"`
-	NumbersRemoved int            `json:"numbers_removed_from_kept_rows"`
-	Reasons        map[Reason]int `json:"reasons"`
+	Input        string   `json:"input"`
+	PhoneColumns []string `json:"phone_columns"`
+	// TitleRowsSkipped are rows above the header: titles, not leads.
+	TitleRowsSkipped int            `json:"title_rows_skipped"`
+	Clean            string         `json:"clean,omitempty"`
+	Rejected         string         `json:"rejected,omitempty"`
+	RowsRead         int            `json:"rows_read"`
+	RowsClean        int            `json:"rows_clean"`
+	RowsRejected     int            `json:"rows_rejected"`
+	NumbersRemoved   int            `json:"numbers_removed_from_kept_rows"`
+	Reasons          map[Reason]int `json:"reasons"`
 	RegionCounts
 }
 

@@ -88,9 +88,13 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		return err
 	}
 	defer in.Close()
+	var src scrub.Source = in
 	cols := []int{0}
 	if format, _ := importers.FormatOf(opts.File, true); format != importers.Lines || len(opts.PhoneCols) > 0 {
-		if cols, err = scrub.FindPhoneColumns(in.Header(), opts.PhoneCols); err != nil {
+		if src, _, err = scrub.LocateHeader(in, opts.PhoneCols, 0); err != nil {
+			return fmt.Errorf("%s: %w", opts.File, err)
+		}
+		if cols, err = scrub.FindPhoneColumns(src.Header(), opts.PhoneCols); err != nil {
 			return fmt.Errorf("%s: %w", opts.File, err)
 		}
 	}
@@ -108,7 +112,7 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 	var entries []store.Entry
 	nRefused := 0
 	for {
-		fields, row, err := in.Next()
+		fields, row, err := src.Next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -131,7 +135,7 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 				continue
 			}
 			if refused == nil {
-				header := append(append([]string{}, refusedColumns...), in.Header()...)
+				header := append(append([]string{}, refusedColumns...), src.Header()...)
 				if refused, err = exporters.Create(refusedPath, exporters.CSV, header, exporters.Options{}); err != nil {
 					return err
 				}

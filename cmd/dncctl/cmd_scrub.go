@@ -34,6 +34,7 @@ type scrubOptions struct {
 	SummaryJSON string
 	AllowEmpty  bool
 	ExcelBOM    bool
+	HeaderRow   int
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
@@ -111,6 +112,7 @@ Exit status:
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
 	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	fl.IntVar(&opts.HeaderRow, "header-row", 0, "the header's row number, when title rows above it hide it (default: found among the first 20 rows)")
 	fl.BoolVar(&opts.ExcelBOM, "excel-compatible", false, "start CSV outputs with a UTF-8 byte-order mark, so Excel opens them with the right characters")
 	fl.BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "scrub even if the store does not exist or has no opt-outs or blacklist entries")
 	for _, name := range []string{"region", "region-col", "strict-region", "phone-col", "channel", "out-dir", "format", "excel-compatible"} {
@@ -260,7 +262,12 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 	if name == "-" {
 		name = "stdin"
 	}
-	cols, err := scrub.FindPhoneColumns(in.Header(), r.opts.PhoneCols)
+	src, titleRows, err := scrub.LocateHeader(in, r.opts.PhoneCols, r.opts.HeaderRow)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	header := src.Header()
+	cols, err := scrub.FindPhoneColumns(header, r.opts.PhoneCols)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -273,7 +280,7 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 	}
 	var regionCol *int
 	if r.opts.RegionCol != "" {
-		c, err := scrub.FindColumn(in.Header(), r.opts.RegionCol)
+		c, err := scrub.FindColumn(header, r.opts.RegionCol)
 		if err != nil {
 			return fmt.Errorf("%s: --region-col: %w", name, err)
 		}
@@ -281,14 +288,14 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 	}
 	textCols := []string{"phone_e164", "phone_raw"}
 	for _, c := range cols {
-		textCols = append(textCols, in.Header()[c])
+		textCols = append(textCols, header[c])
 	}
-	clean, err := exporters.Create(out.clean, out.format, scrub.CleanHeader(in.Header()), exporters.Options{TextColumns: textCols, ExcelBOM: r.opts.ExcelBOM})
+	clean, err := exporters.Create(out.clean, out.format, scrub.CleanHeader(header), exporters.Options{TextColumns: textCols, ExcelBOM: r.opts.ExcelBOM})
 	if err != nil {
 		return err
 	}
 	r.outputs = append(r.outputs, clean)
-	rejected, err := exporters.Create(out.rejected, out.format, scrub.RejectedHeader(in.Header()), exporters.Options{TextColumns: textCols, ExcelBOM: r.opts.ExcelBOM})
+	rejected, err := exporters.Create(out.rejected, out.format, scrub.RejectedHeader(header), exporters.Options{TextColumns: textCols, ExcelBOM: r.opts.ExcelBOM})
 	if err != nil {
 		return err
 	}
@@ -296,7 +303,7 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 
 	bar := newProgress(r.opts.IO, name, in)
 	defer bar.finish()
-	err = r.decider.Scrub(ctx, scrub.Input{Name: name, Source: in, PhoneColumns: cols, RegionColumn: regionCol}, clean, rejected, r.summary, bar.tick)
+	err = r.decider.Scrub(ctx, scrub.Input{Name: name, Source: src, PhoneColumns: cols, RegionColumn: regionCol}, clean, rejected, r.summary, bar.tick)
 	if err != nil {
 		return err
 	}
@@ -305,9 +312,10 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 		fmt.Fprintf(r.opts.IO.ErrOut, "Warning: %s has a header but no data rows.\n", name)
 	}
 	fs.Clean, fs.Rejected = out.clean, out.rejected
+	fs.TitleRowsSkipped = titleRows
 	fs.PhoneColumns = make([]string, len(cols))
 	for i, c := range cols {
-		fs.PhoneColumns[i] = strconv.Quote(in.Header()[c])
+		fs.PhoneColumns[i] = strconv.Quote(header[c])
 	}
 	return nil
 }
@@ -359,6 +367,9 @@ func printSummary(io *iostreams, sum *scrub.Summary) {
 	for _, f := range sum.Files {
 		fmt.Fprintf(w, "%s: %d rows read, %d clean, %d rejected\n", f.Input, f.RowsRead, f.RowsClean, f.RowsRejected)
 		fmt.Fprintf(w, "  phone columns checked: %s\n", strings.Join(f.PhoneColumns, ", "))
+		if f.TitleRowsSkipped > 0 {
+			fmt.Fprintf(w, "  %d rows above the header skipped (titles, not leads)\n", f.TitleRowsSkipped)
+		}
 		if f.NumbersRemoved > 0 {
 			fmt.Fprintf(w, "  %d numbers removed from rows kept (blanked in the clean file)\n", f.NumbersRemoved)
 		}
