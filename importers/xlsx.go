@@ -17,7 +17,9 @@ import (
 type xlsxReader struct {
 	name   string
 	file   *excelize.File
-	rows   *excelize.Rows
+	rows   *excelize.Rows // values as Excel shows them
+	raw    *excelize.Rows // the same rows' stored values, read in step
+	last   []string       // the stored values of the row Next returned
 	header []string
 	row    int
 }
@@ -42,7 +44,13 @@ func openXLSX(path string) (Reader, error) {
 		f.Close()
 		return nil, &FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
 	}
-	x := &xlsxReader{name: path, file: f, rows: rows}
+	raw, err := f.Rows(sheet)
+	if err != nil {
+		rows.Close()
+		f.Close()
+		return nil, &FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
+	}
+	x := &xlsxReader{name: path, file: f, rows: rows, raw: raw}
 	header, row, err := x.Next()
 	if errors.Is(err, io.EOF) {
 		x.Close()
@@ -93,14 +101,19 @@ func (x *xlsxReader) Header() []string { return x.header }
 // Next skips rows that are entirely empty: a spreadsheet's blank rows are not leads.
 func (x *xlsxReader) Next() ([]string, int, error) {
 	for x.rows.Next() {
+		x.raw.Next()
 		x.row++
 		cols, err := x.rows.Columns()
 		if err != nil {
 			return nil, 0, &FileError{File: x.name, Row: x.row, Err: err}
 		}
-		if !allBlank(cols) {
-			return cols, x.row, nil
+		if allBlank(cols) {
+			continue
 		}
+		if x.last, err = x.raw.Columns(excelize.Options{RawCellValue: true}); err != nil {
+			return nil, 0, &FileError{File: x.name, Row: x.row, Err: err}
+		}
+		return cols, x.row, nil
 	}
 	if err := x.rows.Error(); err != nil {
 		return nil, 0, &FileError{File: x.name, Err: err}
@@ -108,8 +121,16 @@ func (x *xlsxReader) Next() ([]string, int, error) {
 	return nil, 0, io.EOF
 }
 
+// RawFields are the stored values of the row Next last returned, before
+// Excel's number formats: a phone number shown as 8.61E+12, 13812345678.00
+// or 00612345678 is stored as its exact digits.
+func (x *xlsxReader) RawFields() []string { return x.last }
+
 func (x *xlsxReader) Close() error {
 	err := x.rows.Close()
+	if rerr := x.raw.Close(); err == nil {
+		err = rerr
+	}
 	if cerr := x.file.Close(); err == nil {
 		err = cerr
 	}

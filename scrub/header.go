@@ -9,23 +9,21 @@ import (
 // maxTitleRows is how far down a file the header is looked for.
 const maxTitleRows = 20
 
-// headedSource is a Source whose header was found below title rows.
+// headedSource is a Source whose header was found below title rows: the
+// rows after the header come from the Source as they are.
 type headedSource struct {
 	Source
-	header  []string
-	pending [][]string
-	rows    []int
+	header []string
 }
 
 func (h *headedSource) Header() []string { return h.header }
 
-func (h *headedSource) Next() ([]string, int, error) {
-	if len(h.pending) > 0 {
-		f, r := h.pending[0], h.rows[0]
-		h.pending, h.rows = h.pending[1:], h.rows[1:]
-		return f, r, nil
+// RawFields passes on a spreadsheet's stored values.
+func (h *headedSource) RawFields() []string {
+	if rs, ok := h.Source.(RawSource); ok {
+		return rs.RawFields()
 	}
-	return h.Source.Next()
+	return nil
 }
 
 // LocateHeader finds the header row of src: the first row, unless it does

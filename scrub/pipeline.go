@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
+	"strings"
 )
 
 // Source yields the rows of one input file.
@@ -15,6 +17,15 @@ type Source interface {
 	// Next returns the next data row and the row number a spreadsheet shows
 	// for it (the header is row 1). It returns io.EOF after the last row.
 	Next() (fields []string, row int, err error)
+}
+
+// RawSource is a Source that also has each row's stored values: a
+// spreadsheet, whose displayed values follow number formats. Phone cells
+// are read from the stored values.
+type RawSource interface {
+	Source
+	// RawFields are the stored values of the row Next last returned, or nil.
+	RawFields() []string
 }
 
 // Sink receives output rows.
@@ -92,6 +103,9 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 		if err != nil {
 			return err
 		}
+		if rs, ok := in.Source.(RawSource); ok {
+			fields = storedPhones(fields, rs.RawFields(), in.PhoneColumns)
+		}
 		var v rowVerdict
 		if len(fields) > len(header) && !allEmpty(fields[len(header):]) {
 			v = malformedRow(in, header, keep, fields, row)
@@ -142,6 +156,40 @@ func fitTo(fields []string, n int) []string {
 func allEmpty(fields []string) bool {
 	for _, f := range fields {
 		if f != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// maxExcelDigits is the precision of Excel's numbers: a numeric cell with
+// more digits has lost the rest.
+const maxExcelDigits = 15
+
+// storedPhones puts in each phone column holding a number the digits Excel
+// stored rather than what its number format shows (8.61E+12, 13812345678.00,
+// 00612345678, 8,613,812,345,678). A number longer than Excel can hold
+// becomes its scientific form, which is then EXCEL_PRECISION_LOST.
+func storedPhones(fields, raw []string, phoneCols []int) []string {
+	for _, c := range phoneCols {
+		if c >= len(fields) || c >= len(raw) || raw[c] == fields[c] || !isDigits(raw[c]) {
+			continue
+		}
+		v := raw[c]
+		if len(strings.TrimRight(v, "0")) > maxExcelDigits || len(v) > maxExcelDigits+3 {
+			v = v[:1] + "." + v[1:6] + "E+" + strconv.Itoa(len(v)-1)
+		}
+		fields[c] = v
+	}
+	return fields
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
 			return false
 		}
 	}

@@ -131,25 +131,42 @@ func summaryis(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// csv2xlsx [-numbers] [-hidden-first] in.csv out.xlsx writes a workbook with
-// the CSV's rows. With -numbers, digit-only cells are stored as numbers, as
-// Excel does when someone types a phone number into a General cell.
+// csv2xlsx [-numbers] [-hidden-first] [-numfmt COL=ID] [-customfmt COL=FMT]
+// in.csv out.xlsx writes a workbook with the CSV's rows. With -numbers,
+// digit-only cells are stored as numbers, as Excel does when someone types a
+// phone number into a General cell; -numfmt and -customfmt give a column's
+// numeric cells an Excel number format (11 is 0.00E+00, 14 a date).
 // With -hidden-first, a hidden sheet comes before the data.
 func csv2xlsx(ts *testscript.TestScript, neg bool, args []string) {
 	numbers, hiddenFirst := false, false
+	formats := map[int]excelize.Style{}
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
-		switch args[0] {
+		switch flag := args[0]; flag {
 		case "-numbers":
 			numbers = true
 		case "-hidden-first":
 			hiddenFirst = true
+		case "-numfmt", "-customfmt":
+			col, val, ok := strings.Cut(args[1], "=")
+			c, err := strconv.Atoi(col)
+			if !ok || err != nil {
+				ts.Fatalf("csv2xlsx: %s wants COL=VALUE, got %q", flag, args[1])
+			}
+			if flag == "-numfmt" {
+				id, err := strconv.Atoi(val)
+				ts.Check(err)
+				formats[c] = excelize.Style{NumFmt: id}
+			} else {
+				formats[c] = excelize.Style{CustomNumFmt: &val}
+			}
+			args = args[1:]
 		default:
-			ts.Fatalf("csv2xlsx: unknown flag %s", args[0])
+			ts.Fatalf("csv2xlsx: unknown flag %s", flag)
 		}
 		args = args[1:]
 	}
 	if neg || len(args) != 2 {
-		ts.Fatalf("usage: csv2xlsx [-numbers] [-hidden-first] in.csv out.xlsx")
+		ts.Fatalf("usage: csv2xlsx [-numbers] [-hidden-first] [-numfmt COL=ID] [-customfmt COL=FMT] in.csv out.xlsx")
 	}
 	rows := readCSV(ts, ts.MkAbs(args[0]))
 	f := excelize.NewFile()
@@ -164,14 +181,31 @@ func csv2xlsx(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(f.MoveSheet("Notes", sheet))
 		ts.Check(f.SetSheetVisible("Notes", false))
 	}
+	styles := map[int]int{}
+	for c, st := range formats {
+		id, err := f.NewStyle(&st)
+		ts.Check(err)
+		styles[c] = id
+	}
 	for r, row := range rows {
 		for c, v := range row {
 			cell, err := excelize.CoordinatesToCellName(c+1, r+1)
 			ts.Check(err)
-			if n, err := strconv.ParseInt(v, 10, 64); numbers && r > 0 && err == nil {
+			n, err := strconv.ParseInt(v, 10, 64)
+			_, formatted := styles[c+1]
+			switch {
+			case r > 0 && (numbers || formatted) && err == nil:
 				ts.Check(f.SetCellValue(sheet, cell, n))
-			} else {
+			case r > 0 && formatted && len(v) > 18:
+				// Longer than an int64: store it as Excel would, a float.
+				fl, err := strconv.ParseFloat(v, 64)
+				ts.Check(err)
+				ts.Check(f.SetCellFloat(sheet, cell, fl, -1, 64))
+			default:
 				ts.Check(f.SetCellStr(sheet, cell, v))
+			}
+			if id, ok := styles[c+1]; ok && r > 0 {
+				ts.Check(f.SetCellStyle(sheet, cell, cell, id))
 			}
 		}
 	}
