@@ -51,6 +51,9 @@ type Options struct {
 	TextAsLines bool
 	// Stdin is read for the path "-" (always as CSV).
 	Stdin io.Reader
+	// Sheet names the workbook sheet to read (hidden or not); "" reads the
+	// first visible one.
+	Sheet string
 }
 
 // FormatOf chooses the format from the file name.
@@ -88,7 +91,7 @@ func Open(path string, opts Options) (Reader, error) {
 	case CSV:
 		return openCSV(path, opts)
 	case XLSX:
-		return openXLSX(path)
+		return openXLSX(path, opts.Sheet)
 	case Lines:
 		return openLines(path)
 	}

@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -16,6 +19,7 @@ import (
 // columns keep their meaning in the outputs.
 type xlsxReader struct {
 	name   string
+	sheet  string
 	file   *excelize.File
 	rows   *excelize.Rows // values as Excel shows them
 	raw    *excelize.Rows // the same rows' stored values, read in step
@@ -24,7 +28,7 @@ type xlsxReader struct {
 	row    int
 }
 
-func openXLSX(path string) (Reader, error) {
+func openXLSX(path, sheet string) (Reader, error) {
 	f0, err := openRegular(path)
 	if err != nil {
 		return nil, err
@@ -34,7 +38,11 @@ func openXLSX(path string) (Reader, error) {
 	if err != nil {
 		return nil, &FileError{File: path, Err: workbookError(err)}
 	}
-	sheet, err := firstVisibleSheet(f)
+	if sheet == "" {
+		sheet, err = firstVisibleSheet(f)
+	} else if !slices.Contains(f.GetSheetList(), sheet) {
+		err = fmt.Errorf("no sheet %q (sheets: %s)", sheet, quoteAll(f.GetSheetList()))
+	}
 	if err != nil {
 		f.Close()
 		return nil, &FileError{File: path, Err: err}
@@ -50,7 +58,7 @@ func openXLSX(path string) (Reader, error) {
 		f.Close()
 		return nil, &FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
 	}
-	x := &xlsxReader{name: path, file: f, rows: rows, raw: raw}
+	x := &xlsxReader{name: path, sheet: sheet, file: f, rows: rows, raw: raw}
 	header, row, err := x.Next()
 	if errors.Is(err, io.EOF) {
 		x.Close()
@@ -97,6 +105,42 @@ func firstVisibleSheet(f *excelize.File) (string, error) {
 }
 
 func (x *xlsxReader) Header() []string { return x.header }
+
+// Sheet is the name of the sheet being read.
+func (x *xlsxReader) Sheet() string { return x.sheet }
+
+// VisibleSheets lists a workbook's visible sheets in order: what
+// --all-sheets scrubs.
+func VisibleSheets(path string) ([]string, error) {
+	check, err := openRegular(path)
+	if err != nil {
+		return nil, err
+	}
+	check.Close()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return nil, &FileError{File: path, Err: workbookError(err)}
+	}
+	defer f.Close()
+	var visible []string
+	for _, s := range f.GetSheetList() {
+		if v, err := f.GetSheetVisible(s); err == nil && v {
+			visible = append(visible, s)
+		}
+	}
+	if len(visible) == 0 {
+		return nil, &FileError{File: path, Err: errors.New("no visible sheet")}
+	}
+	return visible, nil
+}
+
+func quoteAll(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
 
 // Next skips rows that are entirely empty: a spreadsheet's blank rows are not leads.
 func (x *xlsxReader) Next() ([]string, int, error) {

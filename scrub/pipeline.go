@@ -42,6 +42,7 @@ var rejectedColumns = []string{"source_file", "source_row", "phone_column", "pho
 // Input is one file to scrub.
 type Input struct {
 	Name         string // the file name written in the report's source_file column
+	Sheet        string // a workbook's sheet, written in the report's source_sheet column
 	Source       Source
 	PhoneColumns []int // 0-based indexes into the header, at least one
 	RegionColumn *int  // 0-based index of a per-row country column, or nil
@@ -60,11 +61,15 @@ func CleanHeader(in []string) []string {
 	return append(out, cleanColumns...)
 }
 
-// RejectedHeader is the rejection report's header: the report's columns, then
+// RejectedHeader is the rejection report's header: the report's columns
+// (with source_sheet after source_file for a workbook, when sheets), then
 // the input's, less those a previous scrub added (they are replaced, as in
 // CleanHeader, so that a clean file scrubbed again has no column twice).
-func RejectedHeader(in []string) []string {
+func RejectedHeader(in []string, sheets bool) []string {
 	out := slices.Clone(rejectedColumns)
+	if sheets {
+		out = slices.Insert(out, 1, "source_sheet")
+	}
 	for _, i := range keptColumns(in) {
 		out = append(out, in[i])
 	}

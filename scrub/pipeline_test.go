@@ -125,8 +125,8 @@ func TestScrubMixed(t *testing.T) {
 			t.Errorf("rejected row %d:\n got %q\nwant %q", i, got, want)
 		}
 	}
-	if n := len(rejected.rows[0]); n != len(RejectedHeader(header)) {
-		t.Errorf("rejected rows have %d fields, the rejected header %d", n, len(RejectedHeader(header)))
+	if n := len(rejected.rows[0]); n != len(RejectedHeader(header, false)) {
+		t.Errorf("rejected rows have %d fields, the rejected header %d", n, len(RejectedHeader(header, false)))
 	}
 	if n := len(clean.rows[0]); n != len(CleanHeader(header)) {
 		t.Errorf("clean rows have %d fields, the clean header %d", n, len(CleanHeader(header)))
@@ -293,13 +293,13 @@ func TestHeaders(t *testing.T) {
 		t.Errorf("CleanHeader = %q, want %q", got, want)
 	}
 	want := []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "row_outcome", "name", "phone"}
-	if got := RejectedHeader(in); !reflect.DeepEqual(got, want) {
+	if got := RejectedHeader(in, false); !reflect.DeepEqual(got, want) {
 		t.Errorf("RejectedHeader = %q, want %q", got, want)
 	}
 	// The package's column lists are not handed out to be appended to.
-	h1 := RejectedHeader(nil)
+	h1 := RejectedHeader(nil, false)
 	h1 = append(h1[:1], "x")
-	if got := RejectedHeader(nil); got[1] != "source_row" {
+	if got := RejectedHeader(nil, false); got[1] != "source_row" {
 		t.Errorf("RejectedHeader shares its backing array: %q after changing an earlier result (%q)", got, h1)
 	}
 	if !reflect.DeepEqual(in, []string{"name", "phone"}) {
@@ -419,7 +419,7 @@ func TestScrubRescrubRejected(t *testing.T) {
 		t.Fatalf("Scrub: %v", err)
 	}
 	wantHeader := []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "row_outcome", "name", "phone"}
-	if got := RejectedHeader(header); !reflect.DeepEqual(got, wantHeader) {
+	if got := RejectedHeader(header, false); !reflect.DeepEqual(got, wantHeader) {
 		t.Errorf("RejectedHeader = %q, want %q", got, wantHeader)
 	}
 	if len(rejected.rows) != 1 || len(rejected.rows[0]) != len(wantHeader) || rejected.rows[0][8] != "Ana" || rejected.rows[0][5] != "OPTED_OUT" {

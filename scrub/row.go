@@ -59,7 +59,7 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 				}
 				continue
 			}
-			dec, mismatch := d.decideIn(p.raw, region, in.Name, row)
+			dec, mismatch := d.decideIn(p.raw, region, in.where(), row)
 			if v.unknownRegion && dec.Reason == ReasonInvalidNumber {
 				dec.Detail += " (the row's region " + strconv.Quote(fields[*in.RegionColumn]) + " is not a country dncctl knows)"
 			}
@@ -67,8 +67,8 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 		}
 	}
 	report := func(col int, raw string, dec Decision, outcome string) {
-		line := make([]string, 0, len(rejectedColumns)+len(keep))
-		line = append(line, in.Name, strconv.Itoa(row), header[col], raw, dec.Number.E164, string(dec.Reason), dec.Detail, outcome)
+		line := reportLine(in, row, len(keep))
+		line = append(line, header[col], raw, dec.Number.E164, string(dec.Reason), dec.Detail, outcome)
 		for _, k := range keep {
 			line = append(line, fields[k])
 		}
@@ -156,10 +156,28 @@ func malformedRow(in Input, header []string, keep []int, fields []string, row in
 		Detail: fmt.Sprintf("%d fields but the header has %d: columns may be shifted (a delimiter in an unquoted field?); fields beyond the header: %s",
 			len(fields), len(header), strings.TrimRight(extra.String(), "\n")),
 	}
-	line := make([]string, 0, len(rejectedColumns)+len(keep))
-	line = append(line, in.Name, strconv.Itoa(row), header[col], fields[col], "", string(dec.Reason), dec.Detail, OutcomeDropped)
+	line := reportLine(in, row, len(keep))
+	line = append(line, header[col], fields[col], "", string(dec.Reason), dec.Detail, OutcomeDropped)
 	for _, k := range keep {
 		line = append(line, fields[k])
 	}
 	return rowVerdict{rejected: [][]string{line}, reasons: []Reason{dec.Reason}}
+}
+
+// reportLine starts a rejection report line: where the row came from.
+func reportLine(in Input, row, inputColumns int) []string {
+	line := make([]string, 0, len(rejectedColumns)+1+inputColumns)
+	line = append(line, in.Name)
+	if in.Sheet != "" {
+		line = append(line, in.Sheet)
+	}
+	return append(line, strconv.Itoa(row))
+}
+
+// where names the input in a duplicate's detail.
+func (in Input) where() string {
+	if in.Sheet == "" {
+		return in.Name
+	}
+	return in.Name + " sheet " + in.Sheet
 }

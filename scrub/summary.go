@@ -37,6 +37,8 @@ func (c *RegionCounts) count(v rowVerdict) {
 type FileSummary struct {
 	Input        string   `json:"input"`
 	PhoneColumns []string `json:"phone_columns"`
+	// Sheets are the workbook sheets scrubbed, in order.
+	Sheets []string `json:"sheets,omitempty"`
 	// TitleRowsSkipped are rows above the header: titles, not leads.
 	TitleRowsSkipped int            `json:"title_rows_skipped"`
 	Clean            string         `json:"clean,omitempty"`

@@ -17,8 +17,13 @@ import (
 func main() {
 	rows := flag.Int("rows", 100000, "lead rows to write")
 	out := flag.String("out", "bench/data", "directory for leads-N.csv and optouts-N.txt")
+	xlsx := flag.Bool("xlsx", false, "also write leads-N.xlsx, the same rows in a workbook (phones stored as text)")
 	flag.Parse()
-	if err := generate(*rows, *out); err != nil {
+	err := generate(*rows, *out)
+	if err == nil && *xlsx {
+		err = toWorkbook(filepath.Join(*out, fmt.Sprintf("leads-%d.csv", *rows)), filepath.Join(*out, fmt.Sprintf("leads-%d.xlsx", *rows)))
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "genleads:", err)
 		os.Exit(1)
 	}

@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +33,8 @@ type scrubOptions struct {
 	AllowEmpty  bool
 	ExcelBOM    bool
 	HeaderRow   int
+	Sheet       string
+	AllSheets   bool
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
@@ -112,6 +112,8 @@ Exit status:
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
 	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	fl.StringVar(&opts.Sheet, "sheet", "", "workbook sheet to scrub (default: the first visible one)")
+	fl.BoolVar(&opts.AllSheets, "all-sheets", false, "scrub every visible sheet of a workbook (they must have the same columns); the report's source_sheet says which")
 	fl.IntVar(&opts.HeaderRow, "header-row", 0, "the header's row number, when title rows above it hide it (default: found among the first 20 rows)")
 	fl.BoolVar(&opts.ExcelBOM, "excel-compatible", false, "start CSV outputs with a UTF-8 byte-order mark, so Excel opens them with the right characters")
 	fl.BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "scrub even if the store does not exist or has no opt-outs or blacklist entries")
@@ -135,6 +137,9 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	norm, err := scrub.NewNormalizer(opts.Region)
 	if err != nil {
 		return &usageError{err: fmt.Errorf("--region: %w", err)}
+	}
+	if opts.Sheet != "" && opts.AllSheets {
+		return usageErrorf("--sheet and --all-sheets: give one or the other")
 	}
 	var format exporters.Format
 	if opts.Format != "" {
@@ -252,73 +257,6 @@ type scrubRun struct {
 	outputs []exporters.Output
 }
 
-func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
-	in, err := importers.Open(out.input, importers.Options{Stdin: r.opts.IO.In})
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	name := out.input
-	if name == "-" {
-		name = "stdin"
-	}
-	src, titleRows, err := scrub.LocateHeader(in, r.opts.PhoneCols, r.opts.HeaderRow)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	header := src.Header()
-	cols, err := scrub.FindPhoneColumns(header, r.opts.PhoneCols)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if err := os.MkdirAll(filepath.Dir(out.clean), 0o700); err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return fmt.Errorf("output directory %s: %w", filepath.Dir(out.clean), err)
-	}
-	var regionCol *int
-	if r.opts.RegionCol != "" {
-		c, err := scrub.FindColumn(header, r.opts.RegionCol)
-		if err != nil {
-			return fmt.Errorf("%s: --region-col: %w", name, err)
-		}
-		regionCol = &c
-	}
-	textCols := []string{"phone_e164", "phone_raw"}
-	for _, c := range cols {
-		textCols = append(textCols, header[c])
-	}
-	clean, err := exporters.Create(out.clean, out.format, scrub.CleanHeader(header), exporters.Options{TextColumns: textCols, ExcelBOM: r.opts.ExcelBOM})
-	if err != nil {
-		return err
-	}
-	r.outputs = append(r.outputs, clean)
-	rejected, err := exporters.Create(out.rejected, out.format, scrub.RejectedHeader(header), exporters.Options{TextColumns: textCols, ExcelBOM: r.opts.ExcelBOM})
-	if err != nil {
-		return err
-	}
-	r.outputs = append(r.outputs, rejected)
-
-	bar := newProgress(r.opts.IO, name, in)
-	defer bar.finish()
-	err = r.decider.Scrub(ctx, scrub.Input{Name: name, Source: src, PhoneColumns: cols, RegionColumn: regionCol}, clean, rejected, r.summary, bar.tick)
-	if err != nil {
-		return err
-	}
-	fs := r.summary.File(name)
-	if fs.RowsRead == 0 {
-		fmt.Fprintf(r.opts.IO.ErrOut, "Warning: %s has a header but no data rows.\n", name)
-	}
-	fs.Clean, fs.Rejected = out.clean, out.rejected
-	fs.TitleRowsSkipped = titleRows
-	fs.PhoneColumns = make([]string, len(cols))
-	for i, c := range cols {
-		fs.PhoneColumns[i] = strconv.Quote(header[c])
-	}
-	return nil
-}
 
 func (r *scrubRun) abort() {
 	for _, o := range r.outputs {

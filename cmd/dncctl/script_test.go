@@ -43,14 +43,15 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"exits":     exits,
-			"summaryis": summaryis,
-			"cmpt":      cmpt,
-			"csv2xlsx":  csv2xlsx,
-			"xlsx2csv":  xlsx2csv,
-			"rowcount":  rowcount,
-			"filemode":  filemode,
-			"nofilesin": nofilesin,
+			"exits":       exits,
+			"summaryis":   summaryis,
+			"cmpt":        cmpt,
+			"csv2xlsx":    csv2xlsx,
+			"sheets2xlsx": sheets2xlsx,
+			"xlsx2csv":    xlsx2csv,
+			"rowcount":    rowcount,
+			"filemode":    filemode,
+			"nofilesin":   nofilesin,
 		},
 	})
 }
@@ -210,6 +211,55 @@ func csv2xlsx(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Check(f.SaveAs(ts.MkAbs(args[1])))
+}
+
+// sheets2xlsx out.xlsx [-hidden] NAME=in.csv... writes a workbook with a
+// sheet per CSV, all cells as text; -hidden hides the sheet that follows.
+func sheets2xlsx(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: sheets2xlsx out.xlsx [-hidden] NAME=in.csv...")
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	hide, first := false, true
+	var hidden, visible []string
+	for _, a := range args[1:] {
+		if a == "-hidden" {
+			hide = true
+			continue
+		}
+		name, file, ok := strings.Cut(a, "=")
+		if !ok {
+			ts.Fatalf("sheets2xlsx: want NAME=file.csv, got %q", a)
+		}
+		if first {
+			ts.Check(f.SetSheetName("Sheet1", name))
+			first = false
+		} else {
+			_, err := f.NewSheet(name)
+			ts.Check(err)
+		}
+		for r, row := range readCSV(ts, ts.MkAbs(file)) {
+			for c, v := range row {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				ts.Check(f.SetCellStr(name, cell, v))
+			}
+		}
+		if hide {
+			hidden = append(hidden, name)
+		} else {
+			visible = append(visible, name)
+		}
+		hide = false
+	}
+	// Excel cannot hide the active sheet: make the first visible one active.
+	idx, err := f.GetSheetIndex(visible[0])
+	ts.Check(err)
+	f.SetActiveSheet(idx)
+	for _, name := range hidden {
+		ts.Check(f.SetSheetVisible(name, false))
+	}
+	ts.Check(f.SaveAs(ts.MkAbs(args[0])))
 }
 
 // xlsx2csv in.xlsx out.csv writes the first sheet's cells as CSV, so that
