@@ -3,6 +3,7 @@ package exporters
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -14,11 +15,13 @@ const maxRows = 1_048_576
 // output never sits in memory. Every cell is written as text, so Excel never
 // turns a phone number back into a number.
 type xlsxWriter struct {
-	p    *AtomicFile
-	file *excelize.File
-	sw   *excelize.StreamWriter
-	row  int
-	cell []any
+	cols   int
+	filter bool // the header can carry an autofilter: unique, non-empty names
+	p      *AtomicFile
+	file   *excelize.File
+	sw     *excelize.StreamWriter
+	row    int
+	cell   []any
 }
 
 const sheetName = "Sheet1"
@@ -29,7 +32,7 @@ func createXLSX(path string, header []string, opts Options) (Writer, error) {
 		return nil, err
 	}
 	f := excelize.NewFile()
-	x := &xlsxWriter{p: p, file: f}
+	x := &xlsxWriter{p: p, file: f, cols: len(header), filter: filterable(header)}
 	fail := func(err error) (Writer, error) {
 		f.Close()
 		p.Abort()
@@ -89,6 +92,14 @@ func (x *xlsxWriter) finish() error {
 	if x.p.finished {
 		return nil
 	}
+	if x.filter && x.row >= 2 {
+		// A table gives the header its filter buttons without reading the
+		// streamed rows back into memory, as AutoFilter would.
+		last, _ := excelize.CoordinatesToCellName(x.cols, x.row)
+		if err := x.sw.AddTable(&excelize.Table{Range: "A1:" + last, Name: "Rows", ShowRowStripes: new(bool)}); err != nil {
+			return fmt.Errorf("write %s: %w", x.p.final, err)
+		}
+	}
 	if err := x.sw.Flush(); err != nil {
 		return fmt.Errorf("write %s: %w", x.p.final, err)
 	}
@@ -104,4 +115,18 @@ func (x *xlsxWriter) finish() error {
 func (x *xlsxWriter) Abort() error {
 	x.file.Close()
 	return x.p.Abort()
+}
+
+// filterable reports whether a header can head an Excel table, which wants
+// unique, non-empty names.
+func filterable(header []string) bool {
+	seen := make(map[string]bool, len(header))
+	for _, h := range header {
+		k := strings.ToLower(strings.TrimSpace(h))
+		if k == "" || seen[k] {
+			return false
+		}
+		seen[k] = true
+	}
+	return len(header) > 0
 }
