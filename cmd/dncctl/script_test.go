@@ -37,6 +37,7 @@ func TestScripts(t *testing.T) {
 		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") != "",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("SAMPLE", filepath.Join(root, "testdata", "sample"))
+			env.Setenv("FORMATS", filepath.Join(root, "testdata", "formats"))
 			env.Setenv("DNCCTL_DB", filepath.Join(env.WorkDir, "store", "dncctl.db"))
 			env.Setenv("XDG_DATA_HOME", filepath.Join(env.WorkDir, "xdg-data"))
 			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, "xdg-config"))
