@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -46,11 +47,7 @@ func createXLSX(path string, header []string, opts Options) (Writer, error) {
 		return fail(err)
 	}
 	for i, h := range header {
-		width := 14.0
-		if slices.Contains(opts.TextColumns, h) {
-			width = 18
-		}
-		if err := x.sw.SetColWidth(i+1, i+1, width); err != nil {
+		if err := x.sw.SetColWidth(i+1, i+1, columnWidth(h, slices.Contains(opts.TextColumns, h))); err != nil {
 			return fail(err)
 		}
 	}
@@ -129,4 +126,15 @@ func filterable(header []string) bool {
 		seen[k] = true
 	}
 	return len(header) > 0
+}
+
+// columnWidth fits a column to its header, the rows being unknown when a
+// streamed sheet sets its widths: wide enough for an international number
+// in a phone column, never so wide that a long header hides the rest.
+func columnWidth(header string, phone bool) float64 {
+	w := float64(utf8.RuneCountInString(header)) + 4 // room for the filter button
+	if phone && w < 20 {
+		w = 20
+	}
+	return min(max(w, 10), 40)
 }

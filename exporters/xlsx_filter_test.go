@@ -16,7 +16,7 @@ func TestXLSXHeaderFilter(t *testing.T) {
 		want   int
 	}{
 		{[]string{"name", "phone"}, 2, 1},
-		{[]string{"name", "phone"}, 0, 0},         // a table needs a data row
+		{[]string{"name", "phone"}, 0, 0},        // a table needs a data row
 		{[]string{"priority", "Priority"}, 2, 0}, // Excel's names are case-blind
 		{[]string{"name", ""}, 2, 0},
 	} {
