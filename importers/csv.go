@@ -3,6 +3,7 @@ package importers
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -24,6 +25,8 @@ type csvReader struct {
 	header []string
 	row    int
 	folded int // newlines inside quoted fields of the records read so far
+	// encoding is the text encoding read, given or detected.
+	encoding string
 }
 
 func openCSV(path string, opts Options) (Reader, error) {
@@ -46,21 +49,45 @@ func openCSV(path string, opts Options) (Reader, error) {
 		src, closer = f, f
 	}
 	count := &countingReader{r: src}
-	br := bufio.NewReaderSize(count, 64*1024)
+	inner, gz := gzipped(path)
+	var in io.Reader = count
+	if gz {
+		zr, err := gzip.NewReader(count)
+		if err != nil {
+			closer.Close()
+			return nil, &FileError{File: name, Err: gzipError(err)}
+		}
+		in = &gzipReader{zr}
+	}
+	// A 64 KiB buffer, before and after decoding, lets detection and
+	// sniffing look at the first 64 KiB.
+	raw := bufio.NewReaderSize(in, sampleSize)
+	enc, _ := ParseEncoding(opts.Encoding)
+	text, enc, err := decode(raw, enc)
+	if err != nil {
+		closer.Close()
+		return nil, &FileError{File: name, Err: err}
+	}
+	br := raw
+	if text != io.Reader(raw) {
+		br = bufio.NewReaderSize(text, sampleSize)
+	}
 	if err := skipBOM(br); err != nil {
 		closer.Close()
 		return nil, &FileError{File: name, Err: err}
 	}
-	delim := ','
-	if strings.EqualFold(filepath.Ext(path), ".tsv") {
+	delim := opts.Delimiter
+	switch {
+	case delim != 0:
+	case strings.EqualFold(filepath.Ext(inner), ".tsv"):
 		delim = '\t'
-	} else {
+	default:
 		delim = sniffDelimiter(br)
 	}
 	r := csv.NewReader(br)
 	r.Comma = delim
 	r.FieldsPerRecord = -1
-	c := &csvReader{name: name, file: closer, count: count, total: total, r: r}
+	c := &csvReader{name: name, file: closer, count: count, total: total, r: r, encoding: enc}
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		closer.Close()
@@ -145,6 +172,9 @@ func (c *csvReader) Close() error { return c.file.Close() }
 func (c *csvReader) Done() int64  { return c.count.n }
 func (c *csvReader) Total() int64 { return c.total }
 
+// Encoding is the text encoding the file is read in, given or detected.
+func (c *csvReader) Encoding() string { return c.encoding }
+
 func skipBOM(br *bufio.Reader) error {
 	b, err := br.Peek(3)
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -194,4 +224,23 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// gzipReader reads a gzip stream, naming a failure as such.
+type gzipReader struct{ r *gzip.Reader }
+
+func (g *gzipReader) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	if err != nil && !errors.Is(err, io.EOF) {
+		err = gzipError(err)
+	}
+	return n, err
+}
+
+// gzipError says that a file is not valid gzip, and why.
+func gzipError(err error) error {
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("not a valid gzip file: %w", err)
 }

@@ -1,6 +1,7 @@
 package importers
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 // result is everything a reader gave for one input.
@@ -88,6 +90,17 @@ func FuzzCSV(f *testing.F) {
 		if !reflect.DeepEqual(in.header, res.header) || !reflect.DeepEqual(in.rows, res.rows) || (in.err == nil) != (res.err == nil) {
 			t.Errorf("stdin read differs from file read:\nfile  %q %v %v\nstdin %q %v %v", res.header, res.rows, res.err, in.header, in.rows, in.err)
 		}
+
+		// So does the file compressed.
+		gzPath := filepath.Join(dir, "in.csv.gz")
+		if err := os.WriteFile(gzPath, gz(t, data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		z, _ := drain(gzPath, Options{})
+		checkErr(t, z.err, gzPath, "in.csv.gz")
+		if !reflect.DeepEqual(z.header, res.header) || !reflect.DeepEqual(z.rows, res.rows) || (z.err == nil) != (res.err == nil) {
+			t.Errorf(".csv.gz read differs from file read:\nfile %q %v %v\ngz   %q %v %v", res.header, res.rows, res.err, z.header, z.rows, z.err)
+		}
 	})
 }
 
@@ -151,4 +164,49 @@ func checkErr(t *testing.T, err error, path, name string) {
 	if !strings.Contains(err.Error(), name) {
 		t.Errorf("error %q does not name %s", err, name)
 	}
+}
+
+// FuzzDetectEncoding runs encoding detection and decoding on arbitrary
+// bytes, detected or in each encoding given: it must never panic, must
+// name an accepted encoding, and what is decoded from a legacy or UTF-16
+// encoding must be valid UTF-8. The same bytes read as a .csv.gz must fail
+// or succeed with a *FileError, never panic.
+func FuzzDetectEncoding(f *testing.F) {
+	f.Add([]byte("nombre;Tel\xe9fono\nAna;612 345 678\n"), uint8(0))
+	f.Add([]byte("\xd0\xd5\xc3\xfb,\xca\xd6\xbb\xfa\xba\xc5\xc2\xeb\n\xcd\xf5\xce\xb0,138 0013 8000\n"), uint8(0))
+	f.Add([]byte("\xff\xfep\x00h\x00\t\x00n\x00\n\x00"), uint8(2))
+	f.Add([]byte("\xfe\xff\x00p\x00h\x00\t\x00n\x00\n"), uint8(3))
+	f.Add([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"), uint8(4))
+	names := append([]string{""}, EncodingNames()...)
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte, which uint8) {
+		name, err := ParseEncoding(names[int(which)%len(names)])
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, got, err := decode(bufio.NewReaderSize(bytes.NewReader(data), sampleSize), name)
+		if err != nil {
+			if !errors.Is(err, errBinary) {
+				t.Fatalf("decode: %v", err)
+			}
+			return
+		}
+		if _, err := ParseEncoding(got); err != nil || got == "" || (name != "" && got != name) {
+			t.Fatalf("decoded as %q (asked for %q)", got, name)
+		}
+		out, err := io.ReadAll(text)
+		if err != nil {
+			t.Fatalf("reading decoded text: %v", err)
+		}
+		if got != UTF8 && !utf8.Valid(out) {
+			t.Errorf("%s decoded to invalid UTF-8: %q", got, out)
+		}
+
+		path := filepath.Join(dir, "in.csv.gz")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		res, _ := drain(path, Options{Encoding: name})
+		checkErr(t, res.err, path, "in.csv.gz")
+	})
 }

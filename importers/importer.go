@@ -23,9 +23,17 @@ type Reader interface {
 	Close() error
 }
 
+// Decoded is implemented by readers of text that know its encoding.
+type Decoded interface {
+	// Encoding is the canonical name (see ParseEncoding) of the encoding
+	// the input is read in, given in Options or detected.
+	Encoding() string
+}
+
 // Progress is implemented by readers that know how far through their input they are.
 type Progress interface {
-	// Done and Total are in bytes; Total is 0 when unknown.
+	// Done and Total are in bytes of the file as stored (compressed, for a
+	// .gz file); Total is 0 when unknown.
 	Done() int64
 	Total() int64
 }
@@ -54,12 +62,33 @@ type Options struct {
 	// Sheet names the workbook sheet to read (hidden or not); "" reads the
 	// first visible one.
 	Sheet string
+	// Encoding is the text encoding of delimited text and of lists read as
+	// lines (not of workbooks), by any name ParseEncoding accepts; ""
+	// detects it from the first 64 KiB (see detectEncoding).
+	Encoding string
+	// Delimiter is the field separator of delimited text (see
+	// ParseDelimiter); 0 detects it from the first line, or takes tab for
+	// a .tsv or .tsv.gz file. A given delimiter wins over both.
+	Delimiter rune
 }
 
 // FormatOf chooses the format from the file name.
 func FormatOf(path string, textAsLines bool) (Format, error) {
 	if path == "-" {
 		return CSV, nil
+	}
+	if inner, ok := gzipped(path); ok {
+		switch ext := strings.ToLower(filepath.Ext(inner)); ext {
+		case ".csv", ".tsv":
+			return CSV, nil
+		case ".txt":
+			if textAsLines {
+				return Lines, nil
+			}
+			return CSV, nil
+		default:
+			return "", fmt.Errorf("%s: unknown compressed file type %q (want .csv.gz, .tsv.gz or .txt.gz)", path, ext+".gz")
+		}
 	}
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".csv", ".tsv":
@@ -74,8 +103,17 @@ func FormatOf(path string, textAsLines bool) (Format, error) {
 	case ".xls":
 		return "", fmt.Errorf("%s: old binary Excel (.xls) is not supported: save it as .xlsx or .csv", path)
 	default:
-		return "", fmt.Errorf("%s: unknown file type %q (want .csv, .tsv, .txt, .xlsx or .xlsm)", path, ext)
+		return "", fmt.Errorf("%s: unknown file type %q (want .csv, .tsv, .txt, .xlsx or .xlsm, or .csv.gz, .tsv.gz, .txt.gz)", path, ext)
 	}
+}
+
+// gzipped reports whether path names a gzip-compressed file, and the name
+// without its .gz.
+func gzipped(path string) (inner string, ok bool) {
+	if path == "-" || !strings.EqualFold(filepath.Ext(path), ".gz") {
+		return path, false
+	}
+	return path[:len(path)-len(".gz")], true
 }
 
 // Open opens path for reading in the format chosen by opts or by its name.
@@ -87,13 +125,19 @@ func Open(path string, opts Options) (Reader, error) {
 			return nil, err
 		}
 	}
+	if _, err := ParseEncoding(opts.Encoding); err != nil {
+		return nil, err
+	}
+	if opts.Delimiter != 0 && !validDelimiter(opts.Delimiter) {
+		return nil, fmt.Errorf("invalid delimiter %q (want one character such as , ; | or tab)", opts.Delimiter)
+	}
 	switch format {
 	case CSV:
 		return openCSV(path, opts)
 	case XLSX:
 		return openXLSX(path, opts.Sheet)
 	case Lines:
-		return openLines(path)
+		return openLines(path, opts)
 	}
 	return nil, fmt.Errorf("%s: unknown format %q", path, format)
 }

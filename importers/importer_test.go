@@ -30,7 +30,13 @@ func TestFormatOf(t *testing.T) {
 		{path: "book.ods", err: `book.ods: unknown file type ".ods"`},
 		{path: "leads.json", err: `unknown file type ".json"`},
 		{path: "leads", err: `leads: unknown file type ""`},
-		{path: "leads.csv.gz", err: `unknown file type ".gz"`},
+		{path: "leads.csv.gz", want: CSV},
+		{path: "LEADS.CSV.GZ", want: CSV},
+		{path: "leads.tsv.gz", want: CSV},
+		{path: "leads.txt.gz", want: CSV},
+		{path: "leads.txt.gz", textAsLines: true, want: Lines},
+		{path: "book.xlsx.gz", err: `book.xlsx.gz: unknown compressed file type ".xlsx.gz"`},
+		{path: "leads.gz", err: `unknown compressed file type ".gz"`},
 		{path: "", err: "unknown file type"},
 	}
 	for _, tt := range tests {

@@ -2,6 +2,7 @@ package importers
 
 import (
 	"bufio"
+	"compress/gzip"
 	"errors"
 	"io"
 	"os"
@@ -20,12 +21,27 @@ type linesReader struct {
 	peeked *string
 }
 
-func openLines(path string) (Reader, error) {
+func openLines(path string, opts Options) (Reader, error) {
 	f, err := openRegular(path)
 	if err != nil {
 		return nil, err
 	}
-	sc := bufio.NewScanner(f)
+	var in io.Reader = f
+	if _, gz := gzipped(path); gz {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			return nil, &FileError{File: path, Err: gzipError(err)}
+		}
+		in = &gzipReader{zr}
+	}
+	enc, _ := ParseEncoding(opts.Encoding)
+	text, _, err := decode(bufio.NewReaderSize(in, sampleSize), enc)
+	if err != nil {
+		f.Close()
+		return nil, &FileError{File: path, Err: err}
+	}
+	sc := bufio.NewScanner(text)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	l := &linesReader{file: f, sc: sc, header: []string{"phone"}}
 	first, _, err := l.Next()
