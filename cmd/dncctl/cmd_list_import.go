@@ -25,6 +25,8 @@ type listImportOptions struct {
 	List      scrub.List
 	File      string
 	PhoneCols []string
+	Encoding  string
+	Delimiter string
 	Refused   string
 	entryFlags
 }
@@ -63,6 +65,8 @@ Exit status:
 	}
 	opts.register(cmd, list, "import")
 	cmd.Flags().StringSliceVar(&opts.PhoneCols, "phone-col", nil, "phone column: header name or 1-based number; repeat for several (default: detected)")
+	cmd.Flags().StringVar(&opts.Encoding, "encoding", "", "text encoding: utf-8, utf-16le, utf-16be, gbk, gb18030, windows-1252, latin1 (default: detected)")
+	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "CSV delimiter: , ; tab | (default: detected)")
 	cmd.Flags().StringVar(&opts.Refused, "refused", "", "report of refused rows (default: <stem>.refused.csv beside the input)")
 	bindConfig(cmd.Flags(), "phone-col")
 	return cmd
@@ -83,7 +87,15 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 	if opts.File == "-" {
 		return usageErrorf("import reads a file, not standard input")
 	}
-	in, err := importers.Open(opts.File, importers.Options{TextAsLines: true})
+	enc, err := importers.ParseEncoding(opts.Encoding)
+	if err != nil {
+		return &usageError{err: fmt.Errorf("--encoding: %w", err)}
+	}
+	delim, err := importers.ParseDelimiter(opts.Delimiter)
+	if err != nil {
+		return &usageError{err: fmt.Errorf("--delimiter: %w", err)}
+	}
+	in, err := importers.Open(opts.File, importers.Options{TextAsLines: true, Encoding: enc, Delimiter: delim})
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,8 @@ type scrubOptions struct {
 	HeaderRow   int
 	Sheet       string
 	AllSheets   bool
+	Encoding    string
+	Delimiter   string
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
@@ -112,6 +114,8 @@ Exit status:
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
 	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	fl.StringVar(&opts.Encoding, "encoding", "", "text encoding of CSV inputs: utf-8, utf-16le, utf-16be, gbk, gb18030, windows-1252, latin1 (default: detected)")
+	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV delimiter: , ; tab | (default: detected from the header line)")
 	fl.StringVar(&opts.Sheet, "sheet", "", "workbook sheet to scrub (default: the first visible one)")
 	fl.BoolVar(&opts.AllSheets, "all-sheets", false, "scrub every visible sheet of a workbook (they must have the same columns); the report's source_sheet says which")
 	fl.IntVar(&opts.HeaderRow, "header-row", 0, "the header's row number, when title rows above it hide it (default: found among the first 20 rows)")
@@ -137,6 +141,12 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	norm, err := scrub.NewNormalizer(opts.Region)
 	if err != nil {
 		return &usageError{err: fmt.Errorf("--region: %w", err)}
+	}
+	if _, err := importers.ParseEncoding(opts.Encoding); err != nil {
+		return &usageError{err: fmt.Errorf("--encoding: %w", err)}
+	}
+	if _, err := importers.ParseDelimiter(opts.Delimiter); err != nil {
+		return &usageError{err: fmt.Errorf("--delimiter: %w", err)}
 	}
 	if opts.Sheet != "" && opts.AllSheets {
 		return usageErrorf("--sheet and --all-sheets: give one or the other")
@@ -243,9 +253,9 @@ func planOutputs(files []string, outDir string, format exporters.Format, summary
 	return outputs, nil
 }
 
-// fileStem is the file name without its extension.
+// fileStem is the file name without its extension (and without .gz).
 func fileStem(path string) string {
-	base := filepath.Base(path)
+	base := strings.TrimSuffix(filepath.Base(path), ".gz")
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 

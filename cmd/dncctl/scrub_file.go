@@ -45,7 +45,9 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 }
 
 func (r *scrubRun) scrubSheet(ctx context.Context, out scrubOutput, sheet string, outs *fileOutputs) error {
-	in, err := importers.Open(out.input, importers.Options{Stdin: r.opts.IO.In, Sheet: sheet})
+	enc, _ := importers.ParseEncoding(r.opts.Encoding)
+	delim, _ := importers.ParseDelimiter(r.opts.Delimiter)
+	in, err := importers.Open(out.input, importers.Options{Stdin: r.opts.IO.In, Sheet: sheet, Encoding: enc, Delimiter: delim})
 	if err != nil {
 		return err
 	}
