@@ -267,7 +267,6 @@ type scrubRun struct {
 	outputs []exporters.Output
 }
 
-
 func (r *scrubRun) abort() {
 	for _, o := range r.outputs {
 		o.Abort()
