@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,6 +37,9 @@ func openXLSX(path, sheet string) (Reader, error) {
 	f0.Close()
 	f, err := excelize.OpenFile(path)
 	if err != nil {
+		if isCompoundFile(path) {
+			err = errEncrypted
+		}
 		return nil, &FileError{File: path, Err: workbookError(err)}
 	}
 	if sheet == "" {
@@ -72,8 +76,27 @@ func openXLSX(path, sheet string) (Reader, error) {
 	return x, nil
 }
 
+// errEncrypted is a workbook in an OLE2 compound file rather than a zip:
+// what Excel writes for a password-protected workbook (or an old .xls).
+var errEncrypted = errors.New("the workbook is password-protected (encrypted), or an old .xls renamed: open it in Excel and save it as .xlsx without a password")
+
+// isCompoundFile reports whether path starts with the OLE2 compound file
+// signature.
+func isCompoundFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	magic := make([]byte, 8)
+	_, err = io.ReadFull(f, magic)
+	return err == nil && string(magic) == "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+}
+
 func workbookError(err error) error {
 	switch {
+	case errors.Is(err, errEncrypted):
+		return err
 	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, zip.ErrFormat), damaged(err):
 		return errors.New("not an Excel workbook (or a damaged one)")
 	case errors.Is(err, excelize.ErrWorkbookPassword):

@@ -68,7 +68,7 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 	}
 	report := func(col int, raw string, dec Decision, outcome string) {
 		line := reportLine(in, row, len(keep))
-		line = append(line, columnName(header, col), raw, dec.Number.E164, string(dec.Reason), dec.Detail, outcome)
+		line = append(line, ColumnName(header, col), raw, dec.Number.E164, string(dec.Reason), dec.Detail, outcome)
 		for _, k := range keep {
 			line = append(line, fields[k])
 		}
@@ -157,7 +157,7 @@ func malformedRow(in Input, header []string, keep []int, fields []string, row in
 			len(fields), len(header), strings.TrimRight(extra.String(), "\n")),
 	}
 	line := reportLine(in, row, len(keep))
-	line = append(line, columnName(header, col), fields[col], "", string(dec.Reason), dec.Detail, OutcomeDropped)
+	line = append(line, ColumnName(header, col), fields[col], "", string(dec.Reason), dec.Detail, OutcomeDropped)
 	for _, k := range keep {
 		line = append(line, fields[k])
 	}
@@ -182,11 +182,17 @@ func (in Input) where() string {
 	return in.Name + " sheet " + in.Sheet
 }
 
-// columnName names a column in the report: its header, or its number when
-// the header cell is empty.
-func columnName(header []string, col int) string {
-	if strings.TrimSpace(header[col]) == "" {
+// ColumnName names a column in reports: its header, with its number when
+// the header is empty or names another column too.
+func ColumnName(header []string, col int) string {
+	name := strings.TrimSpace(header[col])
+	if name == "" {
 		return "column " + strconv.Itoa(col+1)
+	}
+	for i, h := range header {
+		if i != col && strings.TrimSpace(h) == name {
+			return fmt.Sprintf("%s (column %d)", header[col], col+1)
+		}
 	}
 	return header[col]
 }

@@ -105,7 +105,7 @@ func (r *scrubRun) scrubSheet(ctx context.Context, out scrubOutput, sheet string
 	}
 	fs.PhoneColumns = make([]string, len(cols))
 	for i, c := range cols {
-		fs.PhoneColumns[i] = strconv.Quote(header[c])
+		fs.PhoneColumns[i] = strconv.Quote(scrub.ColumnName(header, c))
 	}
 	return nil
 }
