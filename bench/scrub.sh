@@ -6,7 +6,7 @@ set -euo pipefail
 bin=$(realpath "${1:?usage: bench/scrub.sh BIN [ROWS...]}")
 shift
 sizes=("$@")
-[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000)
+[ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1048575)
 cd "$(dirname "$0")/.."
 data=bench/data
 mkdir -p "$data"
@@ -30,7 +30,7 @@ rate() { echo "$1 / ($2 + 0.005)" | bc -l; }
 
 printf '%-22s %10s %9s %12s %10s\n' "what" "rows" "wall_s" "rows_per_s" "rss_MB"
 for n in "${sizes[@]}"; do
-  [ -f "$data/leads-$n.csv" ] || go run ./bench/genleads -rows "$n" -out "$data"
+  [ -f "$data/leads-$n.xlsx" ] || go run ./bench/genleads -rows "$n" -out "$data" -xlsx
   db="$data/bench-$n.db"
   rm -f "$db" "$db-wal" "$db-shm"
   optouts=$(wc -l <"$data/optouts-$n.txt")
@@ -38,4 +38,6 @@ for n in "${sizes[@]}"; do
   printf '%-22s %10d %9.2f %12.0f %10s\n' "optout import" "$optouts" "$wall" "$(rate "$optouts" "$wall")" "$((rss / 1024))"
   read -r wall rss < <(measure "$bin" --db "$db" scrub "$data/leads-$n.csv" --region ES --out-dir "$data/out-$n")
   printf '%-22s %10d %9.2f %12.0f %10s\n' "scrub csv" "$n" "$wall" "$(rate "$n" "$wall")" "$((rss / 1024))"
+  read -r wall rss < <(measure "$bin" --db "$db" scrub "$data/leads-$n.xlsx" --region ES --out-dir "$data/out-$n")
+  printf '%-22s %10d %9.2f %12.0f %10s\n' "scrub xlsx" "$n" "$wall" "$(rate "$n" "$wall")" "$((rss / 1024))"
 done
