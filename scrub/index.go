@@ -14,16 +14,32 @@ type Entry struct {
 	Reason  string
 	Source  string
 	AddedAt time.Time
+	// Campaign is the one campaign the entry applies to; "" for all of them.
+	Campaign string
+	// ExpiresAt is when the entry stops applying; zero for never.
+	ExpiresAt time.Time
+	// Prefix marks a blacklist entry whose E164 is a prefix: it covers every
+	// number that starts with it (+34803: a premium-rate range).
+	Prefix bool
 }
 
 // Describe is the entry as written in a rejection's detail: which list, when
 // the entry was added, and why.
 func (e Entry) Describe() string {
 	s := string(e.List)
+	if e.Prefix {
+		s += " prefix " + e.E164
+	}
 	if e.List == ListOptOut {
 		s += " (" + string(e.Channel) + ")"
 	}
+	if e.Campaign != "" {
+		s += " for campaign " + e.Campaign
+	}
 	s += " since " + e.AddedAt.UTC().Format(time.RFC3339)
+	if !e.ExpiresAt.IsZero() {
+		s += " until " + e.ExpiresAt.UTC().Format(time.RFC3339)
+	}
 	if e.Reason != "" {
 		s += ": " + e.Reason
 	}
@@ -33,38 +49,65 @@ func (e Entry) Describe() string {
 	return s
 }
 
+// Scope is what a run applies the lists for.
+type Scope struct {
+	Channel  Channel
+	Campaign string    // entries for another campaign do not apply; "" for none
+	Now      time.Time // entries that expired by then do not apply; zero: none expired
+}
+
 // Index holds the list entries that apply to one run, loaded once before the
 // first row, so that deciding a row never waits on the store.
 type Index struct {
-	channel   Channel
+	scope     Scope
 	blacklist map[string]Entry
+	prefixes  map[string]Entry // blacklist prefixes
+	maxPrefix int              // the longest prefix, in bytes
 	optout    map[string]Entry
 	whitelist map[string]Entry
 }
 
 // NewIndex returns an empty index for a campaign on channel.
-func NewIndex(channel Channel) *Index {
+func NewIndex(channel Channel) *Index { return NewScopedIndex(Scope{Channel: channel}) }
+
+// NewScopedIndex returns an empty index for a run in scope.
+func NewScopedIndex(scope Scope) *Index {
 	return &Index{
-		channel:   channel,
+		scope:     scope,
 		blacklist: map[string]Entry{},
+		prefixes:  map[string]Entry{},
 		optout:    map[string]Entry{},
 		whitelist: map[string]Entry{},
 	}
 }
 
 // Channel is the campaign channel the index was built for.
-func (x *Index) Channel() Channel { return x.channel }
+func (x *Index) Channel() Channel { return x.scope.Channel }
 
 // Add records an active entry. Opt-outs for other channels than the index's
 // are ignored: a number that opted out of SMS may still be called.
 func (x *Index) Add(e Entry) error {
+	if e.Campaign != "" && e.Campaign != x.scope.Campaign {
+		return nil // another campaign's entry
+	}
+	if !e.ExpiresAt.IsZero() && !x.scope.Now.IsZero() && !x.scope.Now.Before(e.ExpiresAt) {
+		return nil // expired, not yet purged
+	}
+	switch {
+	case e.Prefix && e.List != ListBlacklist:
+		return fmt.Errorf("prefix entry %s on the %s list: only the blacklist has prefixes", e.E164, e.List)
+	case e.Prefix:
+		keepOldest(x.prefixes, e)
+		x.maxPrefix = max(x.maxPrefix, len(e.E164))
+		return nil
+	}
 	switch e.List {
 	case ListBlacklist:
 		keepOldest(x.blacklist, e)
 	case ListOptOut:
 		// An opt-out that does not say its channel is read as all channels:
 		// when in doubt, do not call.
-		if e.Channel == "" || e.Channel == ChannelAll || e.Channel == x.channel {
+		if e.Channel == "" || e.Channel == ChannelAll || e.Channel == x.scope.Channel {
 			keepOldest(x.optout, e)
 		}
 	case ListWhitelist:
@@ -84,11 +127,13 @@ func keepOldest(m map[string]Entry, e Entry) {
 }
 
 // Len is the number of entries that apply to the run.
-func (x *Index) Len() int { return len(x.blacklist) + len(x.optout) + len(x.whitelist) }
+func (x *Index) Len() int {
+	return len(x.blacklist) + len(x.prefixes) + len(x.optout) + len(x.whitelist)
+}
 
 // Suppressions is the number of entries that can stop a number being
 // called in this run: blacklist entries and opt-outs for its channel.
-func (x *Index) Suppressions() int { return len(x.blacklist) + len(x.optout) }
+func (x *Index) Suppressions() int { return len(x.blacklist) + len(x.prefixes) + len(x.optout) }
 
 // Match is what the index knows of one number.
 type Match struct {
@@ -100,6 +145,14 @@ func (x *Index) Find(e164 string) Match {
 	var m Match
 	if e, ok := x.blacklist[e164]; ok {
 		m.Blacklist = &e
+	} else if len(x.prefixes) > 0 {
+		// The longest prefix that covers the number: the most specific entry.
+		for n := min(len(e164), x.maxPrefix); n >= 2; n-- {
+			if e, ok := x.prefixes[e164[:n]]; ok {
+				m.Blacklist = &e
+				break
+			}
+		}
 	}
 	if e, ok := x.optout[e164]; ok {
 		m.OptOut = &e

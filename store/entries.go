@@ -26,6 +26,9 @@ type Entry struct {
 	RemovedAt     time.Time // zero while the entry is active
 	RemovedBy     string
 	RemovedReason string
+	Campaign      string    // the one campaign it applies to; "" for every campaign
+	ExpiresAt     time.Time // when it stops applying; zero for never
+	Prefix        bool      // blacklist only: E164 is a prefix covering a range
 }
 
 // Active reports whether the entry still suppresses (or, on the whitelist, prioritizes).
@@ -33,7 +36,8 @@ func (e Entry) Active() bool { return e.RemovedAt.IsZero() }
 
 // Scrub is the entry as the engine uses it.
 func (e Entry) Scrub() scrub.Entry {
-	return scrub.Entry{List: e.List, E164: e.E164, Channel: e.Channel, Tag: e.Tag, Reason: e.Reason, Source: e.Source, AddedAt: e.AddedAt}
+	return scrub.Entry{List: e.List, E164: e.E164, Channel: e.Channel, Tag: e.Tag, Reason: e.Reason, Source: e.Source,
+		AddedAt: e.AddedAt, Campaign: e.Campaign, ExpiresAt: e.ExpiresAt, Prefix: e.Prefix}
 }
 
 // Add inserts entries in one transaction, stamped with at and by. An entry
@@ -45,7 +49,8 @@ func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by strin
 		// ON CONFLICT DO NOTHING skips only a number already active; unlike
 		// INSERT OR IGNORE it does not also skip an entry a CHECK refuses.
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO entries
-			(list, e164, channel, tag, reason, source, added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			(list, e164, channel, tag, reason, source, added_at, added_by, campaign, expires_at, prefix)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return err
@@ -53,7 +58,8 @@ func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by strin
 		defer stmt.Close()
 		stamp := at.UTC().Format(timeFormat)
 		for i, e := range entries {
-			res, err := stmt.ExecContext(ctx, string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, stamp, by)
+			res, err := stmt.ExecContext(ctx, string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, stamp, by,
+				e.Campaign, nullTime(e.ExpiresAt), e.Prefix)
 			if err != nil {
 				return fmt.Errorf("add %s to %s: %w", e.E164, e.List, err)
 			}
@@ -75,17 +81,32 @@ func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by strin
 // recording when, by whom and why. A non-empty channel limits it to opt-outs
 // of that channel. removed[i] is how many entries numbers[i] had.
 func (s *Store) Remove(ctx context.Context, list scrub.List, numbers []string, channel scrub.Channel, reason string, at time.Time, by string) (removed []int, err error) {
+	return s.RemoveWhere(ctx, list, numbers, Scope{Channel: channel}, reason, at, by)
+}
+
+// Scope narrows a removal: to one channel and one campaign when they are not
+// empty, and to prefix entries (or to number entries) by Prefix.
+type Scope struct {
+	Channel  scrub.Channel
+	Campaign string
+	Prefix   bool
+}
+
+// RemoveWhere is Remove for the entries in scope.
+func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []string, scope Scope, reason string, at time.Time, by string) (removed []int, err error) {
 	removed = make([]int, len(numbers))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `UPDATE entries SET removed_at = ?, removed_by = ?, removed_reason = ?
-			WHERE list = ? AND e164 = ? AND removed_at IS NULL AND (? = '' OR channel = ?)`)
+			WHERE list = ? AND e164 = ? AND removed_at IS NULL AND prefix = ?
+			AND (? = '' OR channel = ?) AND (? = '' OR campaign = ?)`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		stamp := at.UTC().Format(timeFormat)
 		for i, n := range numbers {
-			res, err := stmt.ExecContext(ctx, stamp, by, reason, string(list), n, string(channel), string(channel))
+			res, err := stmt.ExecContext(ctx, stamp, by, reason, string(list), n, scope.Prefix,
+				string(scope.Channel), string(scope.Channel), scope.Campaign, scope.Campaign)
 			if err != nil {
 				return fmt.Errorf("remove %s from %s: %w", n, list, err)
 			}
@@ -103,28 +124,61 @@ func (s *Store) Remove(ctx context.Context, list scrub.List, numbers []string, c
 	return removed, nil
 }
 
+// PurgeExpired ends every active entry whose expiry has passed at now,
+// recorded like a removal ("expired"), and says how many there were.
+func (s *Store) PurgeExpired(ctx context.Context, now time.Time, by string) (int, error) {
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		stamp := now.UTC().Format(timeFormat)
+		res, err := tx.ExecContext(ctx, `UPDATE entries SET removed_at = ?, removed_by = ?, removed_reason = 'expired'
+			WHERE removed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?`, stamp, by, stamp)
+		if err != nil {
+			return fmt.Errorf("purge expired entries: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return int(n), err
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(timeFormat)
+}
+
 // Query selects entries.
 type Query struct {
 	List           scrub.List // "" for every list
 	IncludeRemoved bool
+	// ExpiringBy, if not zero, selects active entries whose expiry is at or
+	// before it (expired ones included): what review due lists.
+	ExpiringBy time.Time
 }
 
 // Entries calls fn for each entry matching q, oldest first.
 func (s *Store) Entries(ctx context.Context, q Query, fn func(Entry) error) error {
+	expiring := ""
+	if !q.ExpiringBy.IsZero() {
+		expiring = q.ExpiringBy.UTC().Format(timeFormat)
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, list, e164, channel, tag, reason, source, added_at, added_by,
-			coalesce(removed_at, ''), coalesce(removed_by, ''), coalesce(removed_reason, '')
+			coalesce(removed_at, ''), coalesce(removed_by, ''), coalesce(removed_reason, ''),
+			campaign, coalesce(expires_at, ''), prefix
 		FROM entries
 		WHERE (? = '' OR list = ?) AND (? OR removed_at IS NULL)
-		ORDER BY added_at, id`, string(q.List), string(q.List), q.IncludeRemoved)
+		AND (? = '' OR (removed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?))
+		ORDER BY added_at, id`, string(q.List), string(q.List), q.IncludeRemoved, expiring, expiring)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", listName(q.List), err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var e Entry
-		var list, channel, addedAt, removedAt string
+		var list, channel, addedAt, removedAt, expiresAt string
 		if err := rows.Scan(&e.ID, &list, &e.E164, &channel, &e.Tag, &e.Reason, &e.Source, &addedAt, &e.AddedBy,
-			&removedAt, &e.RemovedBy, &e.RemovedReason); err != nil {
+			&removedAt, &e.RemovedBy, &e.RemovedReason, &e.Campaign, &expiresAt, &e.Prefix); err != nil {
 			return fmt.Errorf("read %s: %w", listName(q.List), err)
 		}
 		e.List, e.Channel = scrub.List(list), scrub.Channel(channel)
@@ -134,6 +188,11 @@ func (s *Store) Entries(ctx context.Context, q Query, fn func(Entry) error) erro
 		if removedAt != "" {
 			if e.RemovedAt, err = parseTime(removedAt); err != nil {
 				return fmt.Errorf("entry %d: removed_at: %w", e.ID, err)
+			}
+		}
+		if expiresAt != "" {
+			if e.ExpiresAt, err = parseTime(expiresAt); err != nil {
+				return fmt.Errorf("entry %d: expires_at: %w", e.ID, err)
 			}
 		}
 		if err := fn(e); err != nil {
@@ -146,10 +205,11 @@ func (s *Store) Entries(ctx context.Context, q Query, fn func(Entry) error) erro
 	return nil
 }
 
-// LoadIndex reads every active entry into a new index for a campaign on
-// channel, in one read transaction, so that a run sees one consistent state.
-func (s *Store) LoadIndex(ctx context.Context, channel scrub.Channel) (*scrub.Index, error) {
-	idx := scrub.NewIndex(channel)
+// LoadIndex reads every active entry into a new index for a run in scope
+// (its channel, campaign and time), in one query, so that a run sees one
+// consistent state.
+func (s *Store) LoadIndex(ctx context.Context, scope scrub.Scope) (*scrub.Index, error) {
+	idx := scrub.NewScopedIndex(scope)
 	err := s.Entries(ctx, Query{}, func(e Entry) error { return idx.Add(e.Scrub()) })
 	if err != nil {
 		return nil, fmt.Errorf("load lists from %s: %w", s.path, err)

@@ -336,7 +336,7 @@ func TestLoadIndexAndCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	idx, err := s.LoadIndex(ctx, scrub.ChannelVoice)
+	idx, err := s.LoadIndex(ctx, scrub.Scope{Channel: scrub.ChannelVoice})
 	if err != nil {
 		t.Fatalf("LoadIndex: %v", err)
 	}
@@ -374,7 +374,7 @@ func TestLoadIndexAndCounts(t *testing.T) {
 	}
 
 	// An SMS campaign sees the other opt-outs.
-	sms, err := s.LoadIndex(ctx, scrub.ChannelSMS)
+	sms, err := s.LoadIndex(ctx, scrub.Scope{Channel: scrub.ChannelSMS})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -414,7 +414,7 @@ func TestCountsEmptyStore(t *testing.T) {
 	if !mapsEqual(counts, want) {
 		t.Errorf("Counts = %v, want %v", counts, want)
 	}
-	idx, err := s.LoadIndex(context.Background(), scrub.ChannelEmail)
+	idx, err := s.LoadIndex(context.Background(), scrub.Scope{Channel: scrub.ChannelEmail})
 	if err != nil || idx.Len() != 0 {
 		t.Errorf("LoadIndex of an empty store = %v, %v", idx, err)
 	}

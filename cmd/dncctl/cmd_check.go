@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -13,15 +14,17 @@ import (
 type checkOptions struct {
 	IO        *iostreams
 	OpenStore checkedStoreOpener
+	Now       func() time.Time
 
 	Numbers    []string
 	Region     string
 	Channel    string
+	Campaign   string
 	AllowEmpty bool
 }
 
 func newCheckCmd(f *factory) *cobra.Command {
-	opts := &checkOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck}
+	opts := &checkOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now}
 	cmd := &cobra.Command{
 		Use:   "check NUMBER...",
 		Short: "Say whether numbers may be called",
@@ -54,9 +57,11 @@ Exit status:
 	}
 	cmd.Flags().StringVar(&opts.Region, "region", "", "default region (ISO code) for numbers without a country code")
 	cmd.Flags().StringVar(&opts.Channel, "channel", "voice", "campaign channel: voice, sms, whatsapp, email")
+	cmd.Flags().StringVar(&opts.Campaign, "campaign", "", "campaign or brand: its own list entries apply besides the global ones")
 	cmd.Flags().BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "check even if the store does not exist or has no opt-outs or blacklist entries")
 	bindConfig(cmd.Flags(), "region")
 	bindConfig(cmd.Flags(), "channel")
+	bindConfig(cmd.Flags(), "campaign")
 	return cmd
 }
 
@@ -83,7 +88,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		return err
 	}
 	defer st.Close()
-	idx, err := st.LoadIndex(ctx, channel)
+	idx, err := st.LoadIndex(ctx, scrub.Scope{Channel: channel, Campaign: opts.Campaign, Now: opts.Now()})
 	if err != nil {
 		return err
 	}

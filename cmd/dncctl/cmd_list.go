@@ -69,6 +69,9 @@ type entryFlags struct {
 	Source   string
 	Tag      string
 	Channels []string
+	Campaign string
+	Expires  string
+	Prefix   bool
 }
 
 func (e *entryFlags) register(cmd *cobra.Command, list scrub.List, defaultSource string) {
@@ -76,12 +79,16 @@ func (e *entryFlags) register(cmd *cobra.Command, list scrub.List, defaultSource
 	fl.StringVar(&e.Region, "region", "", "default region (ISO code) for numbers without a country code")
 	fl.StringVar(&e.Reason, "reason", "", "why the numbers are on the list")
 	fl.StringVar(&e.Source, "source", defaultSource, "who or what asked: customer, complaint, agent, import…")
+	fl.StringVar(&e.Campaign, "campaign", "", "apply only to this campaign or brand (default: every campaign)")
+	fl.StringVar(&e.Expires, "expires", "", "when the entry stops applying: a span (90d, 12w) or its last day (2027-06-30); default never")
 	bindConfig(fl, "region")
 	switch list {
 	case scrub.ListOptOut:
 		fl.StringSliceVar(&e.Channels, "channel", []string{"all"}, "channels opted out of: voice, sms, whatsapp, email, all (repeatable)")
 	case scrub.ListWhitelist:
 		fl.StringVar(&e.Tag, "tag", "", "priority tag written to the clean file, e.g. vip")
+	case scrub.ListBlacklist:
+		fl.BoolVar(&e.Prefix, "prefix", false, "the arguments are prefixes (+34803): every number starting with one is blacklisted")
 	}
 }
 
@@ -105,13 +112,23 @@ func (e *entryFlags) channels(list scrub.List) ([]scrub.Channel, error) {
 	return out, nil
 }
 
-// entries are the store entries for one number.
-func (e *entryFlags) entries(list scrub.List, e164 string, channels []scrub.Channel) []store.Entry {
+// entries are the store entries for one number, expiring at expires.
+func (e *entryFlags) entries(list scrub.List, e164 string, channels []scrub.Channel, expires time.Time) []store.Entry {
 	out := make([]store.Entry, len(channels))
 	for i, c := range channels {
-		out[i] = store.Entry{List: list, E164: e164, Channel: c, Tag: e.Tag, Reason: e.Reason, Source: e.Source}
+		out[i] = store.Entry{List: list, E164: e164, Channel: c, Tag: e.Tag, Reason: e.Reason, Source: e.Source,
+			Campaign: e.Campaign, ExpiresAt: expires, Prefix: e.Prefix}
 	}
 	return out
+}
+
+// expiry parses --expires at now.
+func (e *entryFlags) expiry(now time.Time) (time.Time, error) {
+	t, err := parseExpiry(e.Expires, now)
+	if err != nil {
+		return time.Time{}, &usageError{err: fmt.Errorf("--expires: %w", err)}
+	}
+	return t, nil
 }
 
 type listAddOptions struct {
@@ -160,13 +177,22 @@ func runListAdd(ctx context.Context, opts *listAddOptions) error {
 	if err != nil {
 		return err
 	}
-	e164s, err := normalizeAll(opts.Numbers, opts.Region)
+	expires, err := opts.expiry(opts.Now())
+	if err != nil {
+		return err
+	}
+	var e164s []string
+	if opts.Prefix {
+		e164s, err = prefixesOf(opts.Numbers)
+	} else {
+		e164s, err = normalizeAll(opts.Numbers, opts.Region)
+	}
 	if err != nil {
 		return err
 	}
 	var entries []store.Entry
 	for _, n := range e164s {
-		entries = append(entries, opts.entries(opts.List, n, channels)...)
+		entries = append(entries, opts.entries(opts.List, n, channels, expires)...)
 	}
 	st, err := opts.OpenStore(ctx)
 	if err != nil {
@@ -182,7 +208,7 @@ func runListAdd(ctx context.Context, opts *listAddOptions) error {
 		if added[i] {
 			status = "added"
 		}
-		fmt.Fprintf(opts.IO.Out, "%s\t%s\t%s\n", e.E164, status, describeList(e.List, e.Channel))
+		fmt.Fprintf(opts.IO.Out, "%s\t%s\t%s\n", e.E164, status, describeEntry(e))
 	}
 	return nil
 }
@@ -210,11 +236,42 @@ func normalizeAll(numbers []string, region string) ([]string, error) {
 	return out, nil
 }
 
-func describeList(list scrub.List, channel scrub.Channel) string {
-	if list == scrub.ListOptOut {
-		return fmt.Sprintf("%s (%s)", list, channel)
+// describeEntry names what an add did: the list (and channel), and the
+// entry's campaign, expiry and prefix when it has them.
+func describeEntry(e store.Entry) string {
+	s := string(e.List)
+	if e.Prefix {
+		s += " prefix"
 	}
-	return string(list)
+	if e.List == scrub.ListOptOut {
+		s += " (" + string(e.Channel) + ")"
+	}
+	if e.Campaign != "" {
+		s += " for campaign " + e.Campaign
+	}
+	if !e.ExpiresAt.IsZero() {
+		s += " until " + e.ExpiresAt.UTC().Format(time.RFC3339)
+	}
+	return s
+}
+
+// prefixesOf parses blacklist prefixes typed on the command line; any bad
+// one refuses them all.
+func prefixesOf(args []string) ([]string, error) {
+	out := make([]string, 0, len(args))
+	var bad []string
+	for _, a := range args {
+		p, err := parsePrefix(a)
+		if err != nil {
+			bad = append(bad, err.Error())
+			continue
+		}
+		out = append(out, p)
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("invalid prefix, nothing changed:\n  %s", strings.Join(bad, "\n  "))
+	}
+	return out, nil
 }
 
 type listRemoveOptions struct {
@@ -227,6 +284,8 @@ type listRemoveOptions struct {
 	Region    string
 	Reason    string
 	Channel   string
+	Campaign  string
+	Prefix    bool
 }
 
 func newListRemoveCmd(f *factory, list scrub.List) *cobra.Command {
@@ -261,8 +320,12 @@ Exit status:
 	fl.StringVar(&opts.Region, "region", "", "default region (ISO code) for numbers without a country code")
 	fl.StringVar(&opts.Reason, "reason", "", "why the numbers come off the list (required)")
 	bindConfig(fl, "region")
-	if list == scrub.ListOptOut {
+	fl.StringVar(&opts.Campaign, "campaign", "", "remove only the entries for this campaign (default: every campaign's and global ones)")
+	switch list {
+	case scrub.ListOptOut:
 		fl.StringVar(&opts.Channel, "channel", "", "remove only the opt-out for this channel (default: every channel)")
+	case scrub.ListBlacklist:
+		fl.BoolVar(&opts.Prefix, "prefix", false, "the arguments are prefixes (+34803), not numbers")
 	}
 	return cmd
 }
@@ -279,7 +342,13 @@ func runListRemove(ctx context.Context, opts *listRemoveOptions) error {
 		}
 		channel = c
 	}
-	e164s, err := normalizeAll(opts.Numbers, opts.Region)
+	var e164s []string
+	var err error
+	if opts.Prefix {
+		e164s, err = prefixesOf(opts.Numbers)
+	} else {
+		e164s, err = normalizeAll(opts.Numbers, opts.Region)
+	}
 	if err != nil {
 		return err
 	}
@@ -288,7 +357,8 @@ func runListRemove(ctx context.Context, opts *listRemoveOptions) error {
 		return err
 	}
 	defer st.Close()
-	removed, err := st.Remove(ctx, opts.List, e164s, channel, opts.Reason, opts.Now(), opts.User())
+	scope := store.Scope{Channel: channel, Campaign: opts.Campaign, Prefix: opts.Prefix}
+	removed, err := st.RemoveWhere(ctx, opts.List, e164s, scope, opts.Reason, opts.Now(), opts.User())
 	if err != nil {
 		return err
 	}

@@ -80,6 +80,13 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 	if err != nil {
 		return err
 	}
+	if opts.Prefix {
+		return usageErrorf("--prefix: import reads numbers; add prefixes with blacklist add --prefix")
+	}
+	expires, err := opts.expiry(opts.Now())
+	if err != nil {
+		return err
+	}
 	norm, err := scrub.NewNormalizer(opts.Region)
 	if err != nil {
 		return &usageError{err: fmt.Errorf("--region: %w", err)}
@@ -143,7 +150,7 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		for _, raw := range values {
 			n, bad := norm.Normalize(raw)
 			if bad == nil {
-				entries = append(entries, opts.entries(opts.List, n.E164, channels)...)
+				entries = append(entries, opts.entries(opts.List, n.E164, channels, expires)...)
 				continue
 			}
 			if refused == nil {

@@ -41,7 +41,8 @@ func newListShowCmd(f *factory, list scrub.List, verb string) *cobra.Command {
 with when, by whom and why they were removed.
 
 Columns: e164, list, channel, tag, reason, source, added_at, added_by, status
-(active or removed), removed_at, removed_by, removed_reason. Times are UTC.
+(active or removed), removed_at, removed_by, removed_reason, campaign,
+expires_at, prefix. Times are UTC.
 
 Exit status:
   0  done
@@ -64,7 +65,7 @@ Exit status:
 	return cmd
 }
 
-var entryColumns = []string{"e164", "list", "channel", "tag", "reason", "source", "added_at", "added_by", "status", "removed_at", "removed_by", "removed_reason"}
+var entryColumns = []string{"e164", "list", "channel", "tag", "reason", "source", "added_at", "added_by", "status", "removed_at", "removed_by", "removed_reason", "campaign", "expires_at", "prefix"}
 
 type entryJSON struct {
 	E164          string `json:"e164"`
@@ -79,6 +80,9 @@ type entryJSON struct {
 	RemovedAt     string `json:"removed_at,omitempty"`
 	RemovedBy     string `json:"removed_by,omitempty"`
 	RemovedReason string `json:"removed_reason,omitempty"`
+	Campaign      string `json:"campaign,omitempty"`
+	ExpiresAt     string `json:"expires_at,omitempty"`
+	Prefix        bool   `json:"prefix,omitempty"`
 }
 
 func entryRecord(e store.Entry) entryJSON {
@@ -89,18 +93,32 @@ func entryRecord(e store.Entry) entryJSON {
 	if !e.Active() {
 		r.Status, r.RemovedAt, r.RemovedBy, r.RemovedReason = "removed", e.RemovedAt.UTC().Format(time.RFC3339), e.RemovedBy, e.RemovedReason
 	}
+	r.Campaign, r.Prefix = e.Campaign, e.Prefix
+	if !e.ExpiresAt.IsZero() {
+		r.ExpiresAt = e.ExpiresAt.UTC().Format(time.RFC3339)
+	}
 	return r
 }
 
 func (r entryJSON) fields() []string {
-	return []string{r.E164, r.List, r.Channel, r.Tag, r.Reason, r.Source, r.AddedAt, r.AddedBy, r.Status, r.RemovedAt, r.RemovedBy, r.RemovedReason}
+	prefix := ""
+	if r.Prefix {
+		prefix = "yes"
+	}
+	return []string{r.E164, r.List, r.Channel, r.Tag, r.Reason, r.Source, r.AddedAt, r.AddedBy, r.Status, r.RemovedAt, r.RemovedBy, r.RemovedReason, r.Campaign, r.ExpiresAt, prefix}
+}
+
+func checkShowFormat(format string) error {
+	switch format {
+	case "table", "csv", "json":
+		return nil
+	}
+	return usageErrorf("--format: unknown format %q (want table, csv or json)", format)
 }
 
 func runListShow(ctx context.Context, opts *listShowOptions) error {
-	switch opts.Format {
-	case "table", "csv", "json":
-	default:
-		return usageErrorf("--format: unknown format %q (want table, csv or json)", opts.Format)
+	if err := checkShowFormat(opts.Format); err != nil {
+		return err
 	}
 	st, err := opts.OpenStore(ctx)
 	if err != nil {
@@ -108,7 +126,7 @@ func runListShow(ctx context.Context, opts *listShowOptions) error {
 	}
 	defer st.Close()
 	if opts.Out == "" {
-		return writeEntries(ctx, st, opts, opts.IO.Out)
+		return writeEntries(ctx, st, opts, store.Query{List: opts.List, IncludeRemoved: opts.All}, opts.IO.Out)
 	}
 	out, err := exporters.CreateAtomic(opts.Out)
 	if err != nil {
@@ -116,7 +134,7 @@ func runListShow(ctx context.Context, opts *listShowOptions) error {
 	}
 	defer out.Abort()
 	bw := bufio.NewWriter(out)
-	if err := writeEntries(ctx, st, opts, bw); err != nil {
+	if err := writeEntries(ctx, st, opts, store.Query{List: opts.List, IncludeRemoved: opts.All}, bw); err != nil {
 		return err
 	}
 	if err := bw.Flush(); err != nil {
@@ -125,8 +143,7 @@ func runListShow(ctx context.Context, opts *listShowOptions) error {
 	return out.Commit()
 }
 
-func writeEntries(ctx context.Context, st *store.Store, opts *listShowOptions, w io.Writer) error {
-	q := store.Query{List: opts.List, IncludeRemoved: opts.All}
+func writeEntries(ctx context.Context, st *store.Store, opts *listShowOptions, q store.Query, w io.Writer) error {
 	switch opts.Format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -190,12 +207,17 @@ func writeEntries(ctx context.Context, st *store.Store, opts *listShowOptions, w
 func tableColumns(list scrub.List, all bool) []int {
 	cols := []int{0}
 	switch list {
+	case "": // every list: say which, and the list's own columns
+		cols = append(cols, 1, 2, 3)
 	case scrub.ListOptOut:
 		cols = append(cols, 2)
 	case scrub.ListWhitelist:
 		cols = append(cols, 3)
 	}
-	cols = append(cols, 4, 5, 6, 7)
+	cols = append(cols, 4, 5, 6, 7, 12, 13)
+	if list == scrub.ListBlacklist {
+		cols = append(cols, 14)
+	}
 	if all {
 		cols = append(cols, 8, 9, 10, 11)
 	}

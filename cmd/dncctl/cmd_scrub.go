@@ -37,6 +37,7 @@ type scrubOptions struct {
 	AllSheets   bool
 	Encoding    string
 	Delimiter   string
+	Campaign    string
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
@@ -110,6 +111,7 @@ Exit status:
 	fl.StringSliceVar(&opts.PhoneCols, "phone-col", nil, "phone column: header name or 1-based number; repeat for several (default: detected from the header)")
 	fl.StringVar(&opts.RegionCol, "region-col", "", "column with each row's country (ISO code, or a name in English, Spanish or Chinese), before --region")
 	fl.BoolVar(&opts.Strict, "strict-region", false, "reject valid numbers in another country than their row's region (REGION_MISMATCH)")
+	fl.StringVar(&opts.Campaign, "campaign", "", "campaign or brand: its own list entries apply besides the global ones")
 	fl.StringVar(&opts.Channel, "channel", "voice", "campaign channel, selects the opt-outs that apply: voice, sms, whatsapp, email")
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
@@ -121,7 +123,7 @@ Exit status:
 	fl.IntVar(&opts.HeaderRow, "header-row", 0, "the header's row number, when title rows above it hide it (default: found among the first 20 rows)")
 	fl.BoolVar(&opts.ExcelBOM, "excel-compatible", false, "start CSV outputs with a UTF-8 byte-order mark, so Excel opens them with the right characters")
 	fl.BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "scrub even if the store does not exist or has no opt-outs or blacklist entries")
-	for _, name := range []string{"region", "region-col", "strict-region", "phone-col", "channel", "out-dir", "format", "excel-compatible"} {
+	for _, name := range []string{"region", "region-col", "strict-region", "phone-col", "channel", "campaign", "out-dir", "format", "excel-compatible"} {
 		bindConfig(fl, name)
 	}
 	return cmd
@@ -167,7 +169,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 		return err
 	}
 	defer st.Close()
-	idx, err := st.LoadIndex(ctx, channel)
+	idx, err := st.LoadIndex(ctx, scrub.Scope{Channel: channel, Campaign: opts.Campaign, Now: opts.Now()})
 	if err != nil {
 		return err
 	}
@@ -277,6 +279,7 @@ func (r *scrubRun) abort() {
 type summaryJSON struct {
 	*scrub.Summary
 	Channel    string `json:"channel"`
+	Campaign   string `json:"campaign,omitempty"`
 	Region     string `json:"region"`
 	Store      string `json:"store"`
 	StartedAt  string `json:"started_at"`
@@ -288,7 +291,7 @@ type summaryJSON struct {
 // committed with the outputs.
 func startSummaryJSON(opts *scrubOptions, sum *scrub.Summary, channel scrub.Channel, storePath string, started time.Time) (*exporters.AtomicFile, error) {
 	doc := summaryJSON{
-		Summary: sum, Channel: string(channel), Region: strings.ToUpper(opts.Region), Store: storePath,
+		Summary: sum, Channel: string(channel), Campaign: opts.Campaign, Region: strings.ToUpper(opts.Region), Store: storePath,
 		StartedAt: started.UTC().Format(time.RFC3339), FinishedAt: opts.Now().UTC().Format(time.RFC3339), Version: version,
 	}
 	b, err := json.MarshalIndent(doc, "", "  ")

@@ -65,6 +65,8 @@ Keys are flag names: db, region, channel, phone-col, format, out-dir.`,
 		newListCmd(f, scrub.ListOptOut),
 		newListCmd(f, scrub.ListBlacklist),
 		newListCmd(f, scrub.ListWhitelist),
+		newReviewCmd(f),
+		newPurgeCmd(f),
 		newVersionCmd(f),
 		newGenDocsCmd(),
 	)
