@@ -27,17 +27,30 @@ const (
 	// ReasonRegionMismatch is a valid number in another country than its
 	// row's region, rejected only with --strict-region.
 	ReasonRegionMismatch Reason = "REGION_MISMATCH"
+	// ReasonNotWhitelisted is a number not on the whitelist, in a run that
+	// may call only whitelisted numbers (--whitelist-only).
+	ReasonNotWhitelisted Reason = "NOT_WHITELISTED"
 )
 
 // Reasons lists every reason in the order summaries print them.
-var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted, ReasonOptedOut, ReasonRegionMismatch, ReasonDuplicate}
+// The order is the precedence: when several apply, the first is reported.
+var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted,
+	ReasonOptedOut, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
+	ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
 
 // Decision is the verdict on one phone value.
 type Decision struct {
-	Number   Number // zero when the value is not a valid number
-	Reason   Reason // empty when the number may be called
-	Detail   string
-	Priority string // the whitelist tag of a callable number
+	Number      Number // zero when the value is not a valid number
+	Reason      Reason // empty when the number may be called
+	Detail      string
+	Priority    string // the whitelist tag of a callable number
+	Whitelisted bool   // the number is on the whitelist (for this run)
+}
+
+// Conflict reports a whitelisted number that is suppressed anyway: the
+// opt-out or blacklist wins, and someone should look at why.
+func (d Decision) Conflict() bool {
+	return d.Whitelisted && (d.Reason == ReasonOptedOut || d.Reason == ReasonBlacklisted)
 }
 
 // Clean reports whether the number may be called.
@@ -68,6 +81,7 @@ func Check(n *Normalizer, idx *Index, raw string) Decision {
 		d.Reason, d.Detail = ReasonOptedOut, m.OptOut.Describe()
 	}
 	if m.Whitelist != nil {
+		d.Whitelisted = true
 		if d.Clean() {
 			d.Priority = m.Whitelist.Tag
 			d.Detail = "whitelisted"
@@ -100,6 +114,12 @@ type Decider struct {
 	// StrictRegion rejects a valid number in another country than its row's
 	// region (REGION_MISMATCH) instead of only counting it.
 	StrictRegion bool
+	// Policies are the company's rules; nil for none.
+	Policies *Policies
+	// Source is the run's lead source (vendor); a blocked one rejects every row.
+	Source string
+	// WhitelistOnly rejects every number not on the whitelist (NOT_WHITELISTED).
+	WhitelistOnly bool
 }
 
 // origin is the file and row a number was first written clean from.
@@ -132,19 +152,43 @@ func (d *Decider) normalizerFor(region string) *Normalizer {
 
 // decideIn decides raw for a row whose stated region is region ("" when
 // unknown), then claims it against duplicates.
-func (d *Decider) decideIn(raw, region, file string, row int) (dec Decision, mismatch bool) {
+func (d *Decider) decideIn(raw, region, keyword, file string, row int) (dec Decision, mismatch bool) {
 	dec = Check(d.normalizerFor(region), d.index, raw)
 	if region != "" && dec.Number.E164 != "" && dec.Number.Region != region {
 		mismatch = true
-		note := fmt.Sprintf("number is in %s, the row's region is %s", dec.Number.Region, region)
-		switch {
-		case dec.Clean() && d.StrictRegion:
-			dec = Decision{Number: dec.Number, Reason: ReasonRegionMismatch, Detail: note}
-		case !dec.Clean():
-			dec.Detail += "; " + note
+		if !dec.Clean() {
+			dec.Detail += fmt.Sprintf("; number is in %s, the row's region is %s", dec.Number.Region, region)
 		}
 	}
+	if dec.Clean() {
+		dec = d.rules(dec, region, keyword, mismatch)
+	}
 	return d.decided(dec, file, row), mismatch
+}
+
+// rules applies, to a number no list suppresses, the run's rules in their
+// precedence: a blocked source, the policies, the row's keyword, the strict
+// region, the whitelist-only rule.
+func (d *Decider) rules(dec Decision, region, keyword string, mismatch bool) Decision {
+	reject := func(r Reason, detail string) Decision {
+		return Decision{Number: dec.Number, Reason: r, Detail: detail, Whitelisted: dec.Whitelisted}
+	}
+	if d.Policies.SourceBlocked(d.Source) {
+		return reject(ReasonBlockedSource, fmt.Sprintf("lead source %s is blocked", d.Source))
+	}
+	if r, detail := d.Policies.numberRule(dec.Number); r != "" {
+		return reject(r, detail)
+	}
+	if keyword != "" {
+		return reject(ReasonKeyword, keyword)
+	}
+	if mismatch && d.StrictRegion {
+		return reject(ReasonRegionMismatch, fmt.Sprintf("number is in %s, the row's region is %s", dec.Number.Region, region))
+	}
+	if d.WhitelistOnly && !dec.Whitelisted {
+		return reject(ReasonNotWhitelisted, "not on the whitelist, and this run calls only whitelisted numbers")
+	}
+	return dec
 }
 
 func (d *Decider) decided(dec Decision, file string, row int) Decision {

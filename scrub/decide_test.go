@@ -71,7 +71,9 @@ func TestDecisionString(t *testing.T) {
 }
 
 func TestReasonsListsEveryReason(t *testing.T) {
-	want := []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted, ReasonOptedOut, ReasonRegionMismatch, ReasonDuplicate}
+	want := []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted,
+		ReasonOptedOut, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
+		ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
 	if strings.Join(reasonStrings(Reasons), ",") != strings.Join(reasonStrings(want), ",") {
 		t.Errorf("Reasons = %v, want %v", Reasons, want)
 	}

@@ -29,6 +29,7 @@ type rowVerdict struct {
 	reasons       []Reason   // the reason of each report line
 	mismatches    int        // numbers in another country than the row's region
 	extensions    int        // callable numbers written with an extension
+	conflicts     int        // whitelisted numbers suppressed anyway
 	unknownRegion bool       // the row's region cell was not a country dncctl knows
 }
 
@@ -47,6 +48,10 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 			}
 		}
 	}
+	keyword := ""
+	if kw, field := d.Policies.keywordIn(fields); kw != "" {
+		keyword = fmt.Sprintf("keyword %q in %q", kw, field)
+	}
 	cells := make([][]cellPart, len(in.PhoneColumns))
 	var found []foundNumber
 	textCol, text := -1, ""
@@ -59,7 +64,7 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 				}
 				continue
 			}
-			dec, mismatch := d.decideIn(p.raw, region, in.where(), row)
+			dec, mismatch := d.decideIn(p.raw, region, keyword, in.where(), row)
 			if v.unknownRegion && dec.Reason == ReasonInvalidNumber {
 				dec.Detail += " (the row's region " + strconv.Quote(fields[*in.RegionColumn]) + " is not a country dncctl knows)"
 			}
@@ -101,6 +106,9 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 	}
 	removed := make(map[[2]int]bool)
 	for _, f := range found {
+		if f.dec.Conflict() {
+			v.conflicts++
+		}
 		if !f.dec.Clean() {
 			col := in.PhoneColumns[f.col]
 			report(col, cells[f.col][f.part].raw, f.dec, outcome)

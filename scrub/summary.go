@@ -23,10 +23,14 @@ type RegionCounts struct {
 	// Extensions are callable numbers written with an extension: it is not
 	// in phone_e164 (the phone cell keeps it).
 	Extensions int `json:"numbers_with_extension"`
+	// WhitelistConflicts are whitelisted numbers suppressed anyway (opted
+	// out or blacklisted): someone should look at why.
+	WhitelistConflicts int `json:"whitelist_conflicts"`
 }
 
 func (c *RegionCounts) count(v rowVerdict) {
 	c.Extensions += v.extensions
+	c.WhitelistConflicts += v.conflicts
 	c.RegionMismatches += v.mismatches
 	if v.unknownRegion {
 		c.UnknownRegions++
