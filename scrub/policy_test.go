@@ -30,10 +30,10 @@ func TestPolicyRules(t *testing.T) {
 	)
 	for _, tc := range []struct {
 		name, raw, other string // other: another field of the row
-		source               string
-		whitelistOnly        bool
-		want                 Reason
-		detail               string
+		source           string
+		whitelistOnly    bool
+		want             Reason
+		detail           string
 	}{
 		{"opt-out beats a blocked prefix", "+34 803 123 456", "", "", false, ReasonOptedOut, "optout (all)"},
 		{"blocked prefix", "+34 806 123 456", "", "", false, ReasonBlockedPrefix, "prefix +34806 is blocked for ES"},

@@ -26,10 +26,18 @@ type RegionCounts struct {
 	// WhitelistConflicts are whitelisted numbers suppressed anyway (opted
 	// out or blacklisted): someone should look at why.
 	WhitelistConflicts int `json:"whitelist_conflicts"`
+	// CleanByRegion counts the callable numbers of each region.
+	CleanByRegion map[string]int `json:"clean_numbers_by_region"`
 }
 
 func (c *RegionCounts) count(v rowVerdict) {
 	c.Extensions += v.extensions
+	if len(v.regions) > 0 && c.CleanByRegion == nil {
+		c.CleanByRegion = map[string]int{}
+	}
+	for _, r := range v.regions {
+		c.CleanByRegion[r]++
+	}
 	c.WhitelistConflicts += v.conflicts
 	c.RegionMismatches += v.mismatches
 	if v.unknownRegion {

@@ -18,6 +18,7 @@ import (
 
 type scrubOptions struct {
 	IO        *iostreams
+	Rules     func() *fileConfig
 	OpenStore checkedStoreOpener
 	Now       func() time.Time
 
@@ -38,10 +39,13 @@ type scrubOptions struct {
 	Encoding    string
 	Delimiter   string
 	Campaign    string
+	Source      string
+	OnlyWhite   bool
+	AllowStale  bool
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
-	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now}
+	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now, Rules: func() *fileConfig { return f.Config }}
 	cmd := &cobra.Command{
 		Use:   "scrub [flags] FILE...",
 		Short: "Write a clean call list and a rejection report for lead files",
@@ -111,6 +115,9 @@ Exit status:
 	fl.StringSliceVar(&opts.PhoneCols, "phone-col", nil, "phone column: header name or 1-based number; repeat for several (default: detected from the header)")
 	fl.StringVar(&opts.RegionCol, "region-col", "", "column with each row's country (ISO code, or a name in English, Spanish or Chinese), before --region")
 	fl.BoolVar(&opts.Strict, "strict-region", false, "reject valid numbers in another country than their row's region (REGION_MISMATCH)")
+	fl.StringVar(&opts.Source, "source", "", "the lead source (vendor) of the inputs: a source the config blocks rejects every row")
+	fl.BoolVar(&opts.OnlyWhite, "whitelist-only", false, "keep only whitelisted numbers (NOT_WHITELISTED for the others)")
+	fl.BoolVar(&opts.AllowStale, "allow-stale", false, "write the clean list even if a registry the policies require is missing or too old (recorded in the summary)")
 	fl.StringVar(&opts.Campaign, "campaign", "", "campaign or brand: its own list entries apply besides the global ones")
 	fl.StringVar(&opts.Channel, "channel", "voice", "campaign channel, selects the opt-outs that apply: voice, sms, whatsapp, email")
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
@@ -180,14 +187,23 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	started := opts.Now()
 	run := &scrubRun{opts: opts, decider: scrub.NewDecider(norm, idx), summary: scrub.NewSummary()}
 	run.decider.StrictRegion = opts.Strict
+	run.decider.Source, run.decider.WhitelistOnly = opts.Source, opts.OnlyWhite
+	rules := opts.Rules()
+	if rules != nil {
+		run.decider.Policies = rules.Policies
+	}
 	defer run.abort()
 	for _, out := range outputs {
 		if err := run.scrubFile(ctx, out); err != nil {
 			return err
 		}
 	}
+	stale, err := checkRegistries(rules, run.summary, opts.AllowStale)
+	if err != nil {
+		return err
+	}
 	if opts.SummaryJSON != "" {
-		summary, err := startSummaryJSON(opts, run.summary, channel, st.Path(), started)
+		summary, err := startSummaryJSON(opts, run.summary, channel, st.Path(), started, stale)
 		if err != nil {
 			return err
 		}
@@ -278,19 +294,25 @@ func (r *scrubRun) abort() {
 // summaryJSON is the --summary-json document.
 type summaryJSON struct {
 	*scrub.Summary
-	Channel    string `json:"channel"`
-	Campaign   string `json:"campaign,omitempty"`
-	Region     string `json:"region"`
-	Store      string `json:"store"`
-	StartedAt  string `json:"started_at"`
-	FinishedAt string `json:"finished_at"`
-	Version    string `json:"dncctl_version"`
+	Channel  string `json:"channel"`
+	Campaign string `json:"campaign,omitempty"`
+	Source   string `json:"source,omitempty"`
+	// WhitelistOnly says the run kept only whitelisted numbers.
+	WhitelistOnly bool `json:"whitelist_only,omitempty"`
+	// StaleRegistriesAllowed are the required registries that could not be
+	// checked, passed over with --allow-stale.
+	StaleRegistriesAllowed []string `json:"stale_registries_allowed,omitempty"`
+	Region                 string   `json:"region"`
+	Store                  string   `json:"store"`
+	StartedAt              string   `json:"started_at"`
+	FinishedAt             string   `json:"finished_at"`
+	Version                string   `json:"dncctl_version"`
 }
 
 // startSummaryJSON writes the --summary-json document to a temporary file,
 // committed with the outputs.
-func startSummaryJSON(opts *scrubOptions, sum *scrub.Summary, channel scrub.Channel, storePath string, started time.Time) (*exporters.AtomicFile, error) {
-	doc := summaryJSON{
+func startSummaryJSON(opts *scrubOptions, sum *scrub.Summary, channel scrub.Channel, storePath string, started time.Time, stale []string) (*exporters.AtomicFile, error) {
+	doc := summaryJSON{StaleRegistriesAllowed: stale, Source: opts.Source, WhitelistOnly: opts.OnlyWhite,
 		Summary: sum, Channel: string(channel), Campaign: opts.Campaign, Region: strings.ToUpper(opts.Region), Store: storePath,
 		StartedAt: started.UTC().Format(time.RFC3339), FinishedAt: opts.Now().UTC().Format(time.RFC3339), Version: version,
 	}
@@ -338,6 +360,9 @@ func printSummary(io *iostreams, sum *scrub.Summary) {
 	}
 	if n := sum.Extensions; n > 0 {
 		fmt.Fprintf(w, "  %d clean numbers have an extension: it is not in phone_e164 (the phone cell keeps it)\n", n)
+	}
+	if n := sum.WhitelistConflicts; n > 0 {
+		fmt.Fprintf(w, "  %d whitelisted numbers are opted out or blacklisted: they were not called; look at why\n", n)
 	}
 	if n := sum.UnknownRegions; n > 0 {
 		fmt.Fprintf(w, "  %d rows name a region dncctl does not know: --region was used for them\n", n)

@@ -24,8 +24,12 @@ type checkedStoreOpener func(ctx context.Context, allowEmpty bool) (*store.Store
 type factory struct {
 	IO     *iostreams
 	DBPath string // from --db, DNCCTL_DB or the config file; "" for the default
-	Now    func() time.Time
-	User   func() string
+	// ConfigFile is --config; Config the config file's compliance rules,
+	// read before a command runs.
+	ConfigFile string
+	Config     *fileConfig
+	Now        func() time.Time
+	User       func() string
 }
 
 func newFactory(io *iostreams) *factory {

@@ -22,7 +22,6 @@ var version = "dev"
 const configKey = "dncctl/config-key"
 
 func newRootCmd(f *factory) *cobra.Command {
-	var configFile string
 	root := &cobra.Command{
 		Use:   "dncctl",
 		Short: "Scrub lead files against do-not-call lists",
@@ -45,7 +44,9 @@ Keys are flag names: db, region, channel, phone-col, format, out-dir.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
-			return applyConfig(cmd, configFile)
+			cfg, err := applyConfig(cmd, f.ConfigFile)
+			f.Config = cfg
+			return err
 		},
 	}
 	root.SetOut(f.IO.Out)
@@ -56,7 +57,7 @@ Keys are flag names: db, region, channel, phone-col, format, out-dir.`,
 	})
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.DBPath, "db", "", "store file (default $XDG_DATA_HOME/dncctl/dncctl.db)")
-	pf.StringVar(&configFile, "config", "", "config file (default: see above)")
+	pf.StringVar(&f.ConfigFile, "config", "", "config file (default: see above)")
 	bindConfig(pf, "db")
 
 	root.AddCommand(
@@ -66,6 +67,7 @@ Keys are flag names: db, region, channel, phone-col, format, out-dir.`,
 		newListCmd(f, scrub.ListBlacklist),
 		newListCmd(f, scrub.ListWhitelist),
 		newReviewCmd(f),
+		newConfigCmd(f),
 		newPurgeCmd(f),
 		newVersionCmd(f),
 		newGenDocsCmd(),
@@ -83,8 +85,9 @@ func bindConfig(flags *pflag.FlagSet, name string) {
 }
 
 // applyConfig fills every bound flag not given on the command line from the
-// environment or the config file. It is the only code that touches viper.
-func applyConfig(cmd *cobra.Command, configFile string) error {
+// environment or the config file, and reads the file's compliance rules. It
+// is the only code that touches viper.
+func applyConfig(cmd *cobra.Command, configFile string) (*fileConfig, error) {
 	v := viper.New()
 	v.SetEnvPrefix("DNCCTL")
 	v.SetEnvKeyReplacer(strings.NewReplacer("-", "_"))
@@ -92,16 +95,19 @@ func applyConfig(cmd *cobra.Command, configFile string) error {
 	if configFile == "" {
 		configFile = findConfig()
 	} else if _, err := os.Stat(configFile); err != nil {
-		return fmt.Errorf("config %s: %w", configFile, err)
+		return nil, fmt.Errorf("config %s: %w", configFile, err)
 	}
 	if configFile != "" {
 		v.SetConfigFile(configFile)
 		v.SetConfigType("yaml")
 		if err := v.ReadInConfig(); err != nil {
-			return fmt.Errorf("config %s: %w", configFile, err)
+			return nil, fmt.Errorf("config %s: %w", configFile, err)
 		}
 	}
-	var err error
+	cfg, err := decodeConfig(v, configFile)
+	if err != nil {
+		return nil, err
+	}
 	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
 		keys := fl.Annotations[configKey]
 		if err != nil || fl.Changed || len(keys) == 0 || !v.IsSet(keys[0]) {
@@ -116,7 +122,46 @@ func applyConfig(cmd *cobra.Command, configFile string) error {
 			err = fmt.Errorf("setting %s (from DNCCTL_%s or the config file): %w", keys[0], strings.ToUpper(strings.ReplaceAll(keys[0], "-", "_")), err)
 		}
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+// settingSource says where a setting's value comes from, as config show
+// prints it.
+func settingSource(cmd *cobra.Command, configFile, key string) (value, source string) {
+	v := viper.New()
+	if configFile != "" {
+		v.SetConfigFile(configFile)
+		v.SetConfigType("yaml")
+		_ = v.ReadInConfig()
+	}
+	env := "DNCCTL_" + strings.ToUpper(strings.ReplaceAll(key, "-", "_"))
+	if fl := cmd.Flags().Lookup(key); fl != nil && fl.Changed {
+		return fl.Value.String(), "flag --" + key
+	}
+	if val, ok := os.LookupEnv(env); ok && val != "" {
+		return val, "environment " + env
+	}
+	if v.InConfig(key) {
+		return v.GetString(key), "config " + configFile
+	}
+	return "", "default"
+}
+
+// readConfigFile reads and checks a config file, as config check does.
+func readConfigFile(path string) (*fileConfig, error) {
+	v := viper.New()
+	v.SetConfigFile(path)
+	v.SetConfigType("yaml")
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	if err := v.ReadInConfig(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return decodeConfig(v, path)
 }
 
 func findConfig() string {

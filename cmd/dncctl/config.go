@@ -1,0 +1,158 @@
+package main
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/dncctl/dncctl/scrub"
+)
+
+// fileConfig is what the config file says beyond flag values: the
+// compliance rules.
+type fileConfig struct {
+	Path     string
+	Policies *scrub.Policies
+	// Required are the national registries each region's numbers must be
+	// checked against (policies.regions.XX.required_registries), with their
+	// maximum age.
+	Required map[string][]requiredRegistry
+	// CallingHours are the policies' calling windows ("09:00-21:00"), by
+	// region ("" for the default).
+	CallingHours map[string]string
+}
+
+type requiredRegistry struct {
+	Name   string
+	MaxAge time.Duration
+}
+
+// flagKeys are the config keys that set flags.
+var flagKeys = []string{"db", "region", "region-col", "strict-region", "phone-col", "channel", "campaign", "out-dir", "format", "excel-compatible"}
+
+// regionPolicyKeys are the keys a policy (default or a region's) may have.
+var regionPolicyKeys = []string{"allow_types", "block_prefixes", "calling_hours", "required_registries", "max_age"}
+
+// configValues is how the config file is read (viper, in root.go).
+type configValues interface {
+	AllKeys() []string
+	IsSet(key string) bool
+	GetString(key string) string
+	GetStringSlice(key string) []string
+	GetStringMap(key string) map[string]any
+}
+
+// decodeConfig reads the compliance rules from v, refusing unknown keys:
+// a misspelt rule must not silently not apply.
+func decodeConfig(v configValues, path string) (*fileConfig, error) {
+	cfg := &fileConfig{Path: path, Required: map[string][]requiredRegistry{}, CallingHours: map[string]string{}}
+	p := &scrub.Policies{Regions: map[string]scrub.RegionPolicy{}}
+	for _, key := range v.AllKeys() {
+		if err := knownKey(key); err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	// key is the policy's viper key (lower case); name is how errors say it.
+	readPolicy := func(key, name, region string) (scrub.RegionPolicy, error) {
+		prefix := key
+		rp := scrub.RegionPolicy{AllowTypes: v.GetStringSlice(prefix + ".allow_types"), BlockPrefixes: v.GetStringSlice(prefix + ".block_prefixes")}
+		if !v.IsSet(prefix + ".allow_types") {
+			rp.AllowTypes = nil
+		}
+		if !v.IsSet(prefix + ".block_prefixes") {
+			rp.BlockPrefixes = nil
+		}
+		if h := v.GetString(prefix + ".calling_hours"); h != "" {
+			if err := checkHours(h); err != nil {
+				return rp, fmt.Errorf("%s.calling_hours: %w", name, err)
+			}
+			cfg.CallingHours[region] = h
+		}
+		maxAge := time.Duration(0)
+		if s := v.GetString(prefix + ".max_age"); s != "" {
+			d, err := parseSpan(s)
+			if err != nil {
+				return rp, fmt.Errorf("%s.max_age: %w", name, err)
+			}
+			maxAge = d
+		}
+		for _, name := range v.GetStringSlice(prefix + ".required_registries") {
+			cfg.Required[region] = append(cfg.Required[region], requiredRegistry{Name: name, MaxAge: maxAge})
+		}
+		return rp, nil
+	}
+	var err error
+	if p.Default, err = readPolicy("policies.default", "policies.default", ""); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	for region := range v.GetStringMap("policies.regions") {
+		rp, err := readPolicy("policies.regions."+region, "policies.regions."+strings.ToUpper(region), strings.ToUpper(region))
+		if err != nil {
+			return nil, fmt.Errorf("config %s: %w", path, err)
+		}
+		p.Regions[strings.ToUpper(region)] = rp
+	}
+	for _, r := range v.GetStringSlice("policies.allowed_regions") {
+		p.AllowedRegions = append(p.AllowedRegions, strings.ToUpper(r))
+	}
+	for name := range v.GetStringMap("sources") {
+		switch status := v.GetString("sources." + name + ".status"); status {
+		case "blocked":
+			p.BlockedSources = append(p.BlockedSources, name)
+		case "", "allowed":
+		default:
+			return nil, fmt.Errorf("config %s: sources.%s.status: %q (want blocked or allowed)", path, name, status)
+		}
+	}
+	sort.Strings(p.BlockedSources)
+	p.Keywords = v.GetStringSlice("keywords")
+	if err := p.Check(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg.Policies = p
+	return cfg, nil
+}
+
+func knownKey(key string) error {
+	parts := strings.Split(key, ".")
+	switch {
+	case len(parts) == 1 && (contains(flagKeys, key) || key == "keywords"):
+		return nil
+	case parts[0] == "policies" && len(parts) == 2 && parts[1] == "allowed_regions":
+		return nil
+	case parts[0] == "policies" && len(parts) == 3 && parts[1] == "default" && contains(regionPolicyKeys, parts[2]):
+		return nil
+	case parts[0] == "policies" && len(parts) == 4 && parts[1] == "regions" && contains(regionPolicyKeys, parts[3]):
+		if !scrub.IsKnownRegion(parts[2]) {
+			return fmt.Errorf("policies.regions: unknown region %q", strings.ToUpper(parts[2]))
+		}
+		return nil
+	case parts[0] == "sources" && len(parts) == 3 && parts[2] == "status":
+		return nil
+	}
+	return fmt.Errorf("unknown key %q", key)
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// checkHours accepts a calling window such as "09:00-21:00".
+func checkHours(s string) error {
+	from, to, ok := strings.Cut(s, "-")
+	if !ok {
+		return fmt.Errorf("%q is not a window such as 09:00-21:00", s)
+	}
+	a, err1 := time.Parse("15:04", strings.TrimSpace(from))
+	b, err2 := time.Parse("15:04", strings.TrimSpace(to))
+	if err1 != nil || err2 != nil || !a.Before(b) {
+		return fmt.Errorf("%q is not a window such as 09:00-21:00", s)
+	}
+	return nil
+}
