@@ -166,6 +166,18 @@ func (d *Decider) decideIn(raw, region, keyword, file string, row int) (dec Deci
 	return d.decided(dec, file, row), mismatch
 }
 
+// CheckNumber decides one number as a scrub would (the lists, then the
+// run's rules), but without duplicate detection: what dncctl check answers.
+func (d *Decider) CheckNumber(raw string) Decision {
+	region := d.norm.Region()
+	dec := Check(d.norm, d.index, raw)
+	if dec.Clean() {
+		mismatch := region != "" && dec.Number.Region != region
+		dec = d.rules(dec, region, "", mismatch)
+	}
+	return dec
+}
+
 // rules applies, to a number no list suppresses, the run's rules in their
 // precedence: a blocked source, the policies, the row's keyword, the strict
 // region, the whitelist-only rule.

@@ -13,6 +13,7 @@ import (
 
 type checkOptions struct {
 	IO        *iostreams
+	Rules     func() *fileConfig
 	OpenStore checkedStoreOpener
 	Now       func() time.Time
 
@@ -24,7 +25,7 @@ type checkOptions struct {
 }
 
 func newCheckCmd(f *factory) *cobra.Command {
-	opts := &checkOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now}
+	opts := &checkOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now, Rules: func() *fileConfig { return f.Config }}
 	cmd := &cobra.Command{
 		Use:   "check NUMBER...",
 		Short: "Say whether numbers may be called",
@@ -32,9 +33,11 @@ func newCheckCmd(f *factory) *cobra.Command {
 blacklist, the opt-outs for --channel and the whitelist. It prints one line
 per number:
 
-  E164<TAB>callable|opted_out|blacklisted|invalid<TAB>detail
+  E164<TAB>callable|opted_out|blacklisted|invalid|…<TAB>detail
 
-(an invalid number is printed as it was given).
+(an invalid number is printed as it was given). The config file's policies
+apply too: a number they reject gets its reason in lower case
+(type_not_allowed, blocked_prefix, region_not_allowed…).
 
 Exit status:
   0  every number may be called
@@ -95,9 +98,13 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if idx.Suppressions() == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no entries for %s campaigns.\n", st.Path(), channel)
 	}
+	decider := scrub.NewDecider(norm, idx)
+	if rules := opts.Rules(); rules != nil {
+		decider.Policies = rules.Policies
+	}
 	allCallable := true
 	for _, raw := range opts.Numbers {
-		d := scrub.Check(norm, idx, raw)
+		d := decider.CheckNumber(raw)
 		first, detail := d.Number.E164, d.Detail
 		if first == "" {
 			first = strings.TrimSpace(raw)
@@ -107,7 +114,11 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 		} else {
 			allCallable = false
 		}
-		if _, err := fmt.Fprintf(opts.IO.Out, "%s\t%s\t%s\n", first, checkStatus[d.Reason], strings.TrimSpace(detail)); err != nil {
+		status, ok := checkStatus[d.Reason]
+		if !ok {
+			status = strings.ToLower(string(d.Reason))
+		}
+		if _, err := fmt.Fprintf(opts.IO.Out, "%s\t%s\t%s\n", first, status, strings.TrimSpace(detail)); err != nil {
 			return err
 		}
 	}
