@@ -62,7 +62,8 @@ func (e *ColumnError) Error() string {
 
 // generatedColumns are columns dncctl writes itself: never read as a lead's
 // phone column when a clean file or a report is scrubbed again.
-var generatedColumns = map[string]bool{"phone_e164": true, "phone_type": true, "phone_region": true, "phone_raw": true, "phone_column": true}
+var generatedColumns = map[string]bool{"phone_e164": true, "phone_type": true, "phone_region": true, "phone_raw": true, "phone_column": true,
+	"phone_timezone": true, "call_window_utc": true}
 
 // secondaryPhoneHeaders are the other phone columns CRMs export beside the
 // main one (after foldHeader, without a trailing number).

@@ -165,7 +165,7 @@ func TestFindPhoneColumnsAll(t *testing.T) {
 		{[]string{"name", "phone", "Phone E164", "WhatsApp"}, []int{1, 2, 3}},
 		{[]string{"Contact Phone", "Phone Notes"}, []int{0, 1}},
 		// dncctl's own columns are never read as leads' numbers.
-		{[]string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}, []int{1}},
+		{[]string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority", "phone_timezone", "call_window_utc"}, []int{1}},
 		{[]string{"source_file", "phone_column", "phone_raw", "phone_e164", "name", "手机号码"}, []int{5}},
 	} {
 		got, err := FindPhoneColumns(tt.header, nil)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Reason says why a row was rejected. The codes are a contract: reports and
@@ -36,7 +37,7 @@ const (
 // The order is the precedence: when several apply, the first is reported.
 var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted,
 	ReasonOptedOut, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
-	ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
+	ReasonOutsideHours, ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
 
 // Decision is the verdict on one phone value.
 type Decision struct {
@@ -120,6 +121,11 @@ type Decider struct {
 	Source string
 	// WhitelistOnly rejects every number not on the whitelist (NOT_WHITELISTED).
 	WhitelistOnly bool
+	// At is the time calling windows are computed from (the run's time, or
+	// the time the list is for); CallableAt rejects numbers whose window does
+	// not hold it (OUTSIDE_CALLING_HOURS).
+	At         time.Time
+	CallableAt bool
 }
 
 // origin is the file and row a number was first written clean from.
@@ -166,6 +172,14 @@ func (d *Decider) decideIn(raw, region, keyword, file string, row int) (dec Deci
 	return d.decided(dec, file, row), mismatch
 }
 
+// at is when calling windows start from: At, or now.
+func (d *Decider) at() time.Time {
+	if d.At.IsZero() {
+		return time.Now()
+	}
+	return d.At
+}
+
 // CheckNumber decides one number as a scrub would (the lists, then the
 // run's rules), but without duplicate detection: what dncctl check answers.
 func (d *Decider) CheckNumber(raw string) Decision {
@@ -193,6 +207,12 @@ func (d *Decider) rules(dec Decision, region, keyword string, mismatch bool) Dec
 	}
 	if keyword != "" {
 		return reject(ReasonKeyword, keyword)
+	}
+	if d.CallableAt {
+		if w, limited := d.Policies.window(dec.Number, d.At); limited && !w.Contains(d.At) {
+			return reject(ReasonOutsideHours, fmt.Sprintf("%s is outside the calling window %s (zones %s)",
+				d.At.UTC().Format(time.RFC3339), w, strings.Join(dec.Number.Timezones, ", ")))
+		}
 	}
 	if mismatch && d.StrictRegion {
 		return reject(ReasonRegionMismatch, fmt.Sprintf("number is in %s, the row's region is %s", dec.Number.Region, region))

@@ -73,7 +73,7 @@ func TestDecisionString(t *testing.T) {
 func TestReasonsListsEveryReason(t *testing.T) {
 	want := []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted,
 		ReasonOptedOut, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
-		ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
+		ReasonOutsideHours, ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
 	if strings.Join(reasonStrings(Reasons), ",") != strings.Join(reasonStrings(want), ",") {
 		t.Errorf("Reasons = %v, want %v", Reasons, want)
 	}

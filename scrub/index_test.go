@@ -92,11 +92,11 @@ func TestCheckPrecedence(t *testing.T) {
 			}
 			switch tt.reason {
 			case ReasonNoPhone, ReasonInvalidNumber:
-				if d.Number != (Number{}) {
+				if d.Number.E164 != "" {
 					t.Errorf("Check(%q).Number = %+v, want the zero Number", tt.raw, d.Number)
 				}
 			default:
-				if want, _ := norm.Normalize(tt.raw); d.Number != want {
+				if want, _ := norm.Normalize(tt.raw); !sameNumber(d.Number, want) {
 					t.Errorf("Check(%q).Number = %+v, want %+v", tt.raw, d.Number, want)
 				}
 			}

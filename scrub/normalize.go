@@ -12,10 +12,11 @@ import (
 
 // Number is a phone number in the one form every list is keyed by.
 type Number struct {
-	E164      string // +34612345678
-	Type      string // mobile, fixed_line, toll_free … (see typeNames)
-	Region    string // ISO 3166 region the number belongs to, e.g. ES
-	Extension string // an extension written after the number, dropped from E164
+	E164      string   // +34612345678
+	Type      string   // mobile, fixed_line, toll_free … (see typeNames)
+	Region    string   // ISO 3166 region the number belongs to, e.g. ES
+	Extension string   // an extension written after the number, dropped from E164
+	Timezones []string // the IANA zones the number may be in (libphonenumber's)
 }
 
 // ErrNoPhone is returned for an empty phone cell.
@@ -135,11 +136,16 @@ func (n *Normalizer) parse(raw, s string) (Number, error) {
 	if !phonenumbers.IsValidNumber(num) {
 		return Number{}, &InvalidError{Raw: raw, Detail: invalidDetail(num)}
 	}
+	zones, _ := phonenumbers.GetTimezonesForNumber(num)
+	if len(zones) == 1 && zones[0] == "Etc/Unknown" {
+		zones = nil
+	}
 	return Number{
 		E164:      phonenumbers.Format(num, phonenumbers.E164),
 		Type:      TypeName(phonenumbers.GetNumberType(num)),
 		Region:    phonenumbers.GetRegionCodeForNumber(num),
 		Extension: num.GetExtension(),
+		Timezones: zones,
 	}, nil
 }
 

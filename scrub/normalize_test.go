@@ -78,7 +78,7 @@ func TestNormalize(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Normalize(%q) with region %q: %v", tt.raw, tt.region, err)
 			}
-			if got != tt.want {
+			if !sameNumber(got, tt.want) {
 				t.Errorf("Normalize(%q) with region %q = %+v, want %+v", tt.raw, tt.region, got, tt.want)
 			}
 		})
@@ -92,7 +92,7 @@ func TestNormalizeNoPhone(t *testing.T) {
 			if !errors.Is(err, ErrNoPhone) {
 				t.Errorf("Normalize(%q) with region %q: err = %v, want ErrNoPhone", raw, region, err)
 			}
-			if got != (Number{}) {
+			if got.E164 != "" || got.Type != "" {
 				t.Errorf("Normalize(%q) with region %q = %+v, want the zero Number", raw, region, got)
 			}
 		}
@@ -140,7 +140,7 @@ func TestNormalizeInvalid(t *testing.T) {
 			if err.Error() != tt.detail {
 				t.Errorf("Error() = %q, want the detail %q", err.Error(), tt.detail)
 			}
-			if got != (Number{}) {
+			if got.E164 != "" || got.Type != "" {
 				t.Errorf("Normalize(%q) returned %+v with its error, want the zero Number", tt.raw, got)
 			}
 		})
@@ -293,6 +293,22 @@ func TestNormalizeExtensionWords(t *testing.T) {
 		got, err := tc.n.Normalize(tc.raw)
 		if err != nil || got.E164 != tc.e164 || got.Extension != tc.ext {
 			t.Errorf("Normalize(%q) = %+v, %v; want %s ext %s", tc.raw, got, err, tc.e164, tc.ext)
+		}
+	}
+}
+
+// sameNumber compares what the tables above state: E.164, type, region and
+// extension (time zones are tested in TestNumberTimezones).
+func sameNumber(a, b Number) bool {
+	return a.E164 == b.E164 && a.Type == b.Type && a.Region == b.Region && a.Extension == b.Extension
+}
+
+func TestNumberTimezones(t *testing.T) {
+	n := mustNormalizer(t, "")
+	for raw, want := range map[string]string{"+34612345678": "Europe/Madrid", "+8613800138000": "Asia/Shanghai", "+12125550123": "America/New_York"} {
+		got, err := n.Normalize(raw)
+		if err != nil || len(got.Timezones) == 0 || got.Timezones[0] != want {
+			t.Errorf("Normalize(%q).Timezones = %v, %v; want [%s]", raw, got.Timezones, err, want)
 		}
 	}
 }

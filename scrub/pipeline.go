@@ -34,7 +34,7 @@ type Sink interface {
 }
 
 // The columns scrub adds to the clean file.
-var cleanColumns = []string{"phone_e164", "phone_type", "phone_region", "priority"}
+var cleanColumns = []string{"phone_e164", "phone_type", "phone_region", "priority", "phone_timezone", "call_window_utc"}
 
 // The columns that open the rejection report.
 var rejectedColumns = []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "row_outcome"}

@@ -92,10 +92,10 @@ func TestScrubMixed(t *testing.T) {
 	}
 
 	wantClean := [][]string{
-		{"1", "Ana", "612 345 678", "Madrid", "+34612345678", "mobile", "ES", ""},
-		{"6", "Fer", "611000003", "", "+34611000003", "mobile", "ES", ""},
-		{"8", "Hugo", "611 000 004", "Soria", "+34611000004", "mobile", "ES", "vip"},
-		{"12", "Lola", "+86 138 0013 8000", "Shanghai", "+8613800138000", "mobile", "CN", ""},
+		{"1", "Ana", "612 345 678", "Madrid", "+34612345678", "mobile", "ES", "", "Europe/Madrid", ""},
+		{"6", "Fer", "611000003", "", "+34611000003", "mobile", "ES", "", "Europe/Madrid", ""},
+		{"8", "Hugo", "611 000 004", "Soria", "+34611000004", "mobile", "ES", "vip", "Europe/Madrid", ""},
+		{"12", "Lola", "+86 138 0013 8000", "Shanghai", "+8613800138000", "mobile", "CN", "", "Asia/Shanghai", ""},
 	}
 	if !reflect.DeepEqual(clean.rows, wantClean) {
 		t.Errorf("clean rows:\n got %q\nwant %q", clean.rows, wantClean)
@@ -184,7 +184,7 @@ func TestScrubAcrossFiles(t *testing.T) {
 	if !reflect.DeepEqual(rej2.rows, wantRej2) {
 		t.Errorf("b.xlsx rejected:\n got %q\nwant %q", rej2.rows, wantRej2)
 	}
-	if want := [][]string{{"z", "612 345 679", "+34612345679", "mobile", "ES", ""}}; !reflect.DeepEqual(clean2.rows, want) {
+	if want := [][]string{{"z", "612 345 679", "+34612345679", "mobile", "ES", "", "Europe/Madrid", ""}}; !reflect.DeepEqual(clean2.rows, want) {
 		t.Errorf("b.xlsx clean:\n got %q\nwant %q", clean2.rows, want)
 	}
 	if sum.RowsRead != 6 || sum.RowsClean != 2 || sum.RowsRejected != 4 || sum.Reasons[ReasonDuplicate] != 2 || sum.Reasons[ReasonBlacklisted] != 2 {
@@ -224,9 +224,9 @@ func TestScrubRowTooLong(t *testing.T) {
 		t.Fatalf("Scrub: %v", err)
 	}
 	want := [][]string{
-		{"Ana", "612 345 678", "+34612345678", "mobile", "ES", ""},
-		{"Bea", "612 345 679", "+34612345679", "mobile", "ES", ""},
-		{"Dani", "612 345 671", "+34612345671", "mobile", "ES", ""},
+		{"Ana", "612 345 678", "+34612345678", "mobile", "ES", "", "Europe/Madrid", ""},
+		{"Bea", "612 345 679", "+34612345679", "mobile", "ES", "", "Europe/Madrid", ""},
+		{"Dani", "612 345 671", "+34612345671", "mobile", "ES", "", "Europe/Madrid", ""},
 	}
 	if !reflect.DeepEqual(clean.rows, want) {
 		t.Errorf("clean %q, want %q", clean.rows, want)
@@ -249,7 +249,7 @@ func TestScrubShortRowPadded(t *testing.T) {
 	if err := d.Scrub(context.Background(), Input{Name: "s.csv", Source: src, PhoneColumns: []int{0}}, &clean, &rejected, NewSummary(), nil); err != nil {
 		t.Fatalf("Scrub: %v", err)
 	}
-	if want := [][]string{{"612 345 678", "", "", "+34612345678", "mobile", "ES", ""}}; !reflect.DeepEqual(clean.rows, want) {
+	if want := [][]string{{"612 345 678", "", "", "+34612345678", "mobile", "ES", "", "Europe/Madrid", ""}}; !reflect.DeepEqual(clean.rows, want) {
 		t.Errorf("clean = %q, want %q", clean.rows, want)
 	}
 	want := [][]string{
@@ -263,33 +263,33 @@ func TestScrubShortRowPadded(t *testing.T) {
 
 // A clean file scrubbed again keeps one set of phone_* columns, refreshed.
 func TestScrubRescrub(t *testing.T) {
-	header := []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}
-	wantHeader := []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}
+	header := []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority", "phone_timezone", "call_window_utc"}
+	wantHeader := []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority", "phone_timezone", "call_window_utc"}
 	if got := CleanHeader(header); !reflect.DeepEqual(got, wantHeader) {
 		t.Errorf("CleanHeader(%q) = %q, want %q", header, got, wantHeader)
 	}
 	// The columns may be anywhere: they move to the end.
 	mixed := []string{"phone_e164", "name", "priority", "phone"}
-	if got, want := CleanHeader(mixed), []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}; !reflect.DeepEqual(got, want) {
+	if got, want := CleanHeader(mixed), []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority", "phone_timezone", "call_window_utc"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("CleanHeader(%q) = %q, want %q", mixed, got, want)
 	}
 
 	idx := NewIndex(ChannelVoice)
 	mustAdd(t, idx, Entry{List: ListWhitelist, E164: "+34612345678", Tag: "gold", AddedAt: day1})
-	src := newSource(header, []string{"Ana", "612 345 678", "+34612345678", "mobile", "ES", "old-tag"})
+	src := newSource(header, []string{"Ana", "612 345 678", "+34612345678", "mobile", "ES", "old-tag", "Europe/Madrid", ""})
 	var clean, rejected sliceSink
 	d := NewDecider(mustNormalizer(t, "ES"), idx)
 	if err := d.Scrub(context.Background(), Input{Name: "a.clean.csv", Source: src, PhoneColumns: []int{1}}, &clean, &rejected, NewSummary(), nil); err != nil {
 		t.Fatalf("Scrub: %v", err)
 	}
-	if want := [][]string{{"Ana", "612 345 678", "+34612345678", "mobile", "ES", "gold"}}; !reflect.DeepEqual(clean.rows, want) {
+	if want := [][]string{{"Ana", "612 345 678", "+34612345678", "mobile", "ES", "gold", "Europe/Madrid", ""}}; !reflect.DeepEqual(clean.rows, want) {
 		t.Errorf("clean = %q, want %q", clean.rows, want)
 	}
 }
 
 func TestHeaders(t *testing.T) {
 	in := []string{"name", "phone"}
-	if got, want := CleanHeader(in), []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}; !reflect.DeepEqual(got, want) {
+	if got, want := CleanHeader(in), []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority", "phone_timezone", "call_window_utc"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("CleanHeader = %q, want %q", got, want)
 	}
 	want := []string{"source_file", "source_row", "phone_column", "phone_raw", "phone_e164", "reason", "detail", "row_outcome", "name", "phone"}
@@ -409,10 +409,10 @@ func mustAtoi(t *testing.T, s string) int {
 // A clean file scrubbed again, whose number has since opted out: the report
 // has each column once, the stale phone_* columns of the input dropped.
 func TestScrubRescrubRejected(t *testing.T) {
-	header := []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority"}
+	header := []string{"name", "phone", "phone_e164", "phone_type", "phone_region", "priority", "phone_timezone", "call_window_utc"}
 	idx := NewIndex(ChannelVoice)
 	mustAdd(t, idx, Entry{List: ListOptOut, E164: "+34612345678", Channel: ChannelAll, Reason: "asked", AddedAt: day1})
-	src := newSource(header, []string{"Ana", "612 345 678", "+34612345678", "mobile", "ES", ""})
+	src := newSource(header, []string{"Ana", "612 345 678", "+34612345678", "mobile", "ES", "", "Europe/Madrid", ""})
 	var clean, rejected sliceSink
 	d := NewDecider(mustNormalizer(t, "ES"), idx)
 	if err := d.Scrub(context.Background(), Input{Name: "a.clean.csv", Source: src, PhoneColumns: []int{1}}, &clean, &rejected, NewSummary(), nil); err != nil {

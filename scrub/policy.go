@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // The reasons policies give.
@@ -20,6 +21,7 @@ const (
 type RegionPolicy struct {
 	AllowTypes    []string // number types that may be called (mobile, fixed_line…); empty: every type
 	BlockPrefixes []string // E.164 prefixes never called (+34803)
+	CallingHours  *Hours   // local hours in which calls are legal; nil: no limit
 }
 
 // Policies are the company's rules, from the config file.
@@ -79,6 +81,9 @@ func (p *Policies) forRegion(region string) RegionPolicy {
 	if rp.BlockPrefixes == nil {
 		rp.BlockPrefixes = p.Default.BlockPrefixes
 	}
+	if rp.CallingHours == nil {
+		rp.CallingHours = p.Default.CallingHours
+	}
 	return rp
 }
 
@@ -122,4 +127,17 @@ func (p *Policies) keywordIn(fields []string) (string, string) {
 // SourceBlocked reports whether the lead source is blocked.
 func (p *Policies) SourceBlocked(source string) bool {
 	return p != nil && source != "" && slices.Contains(p.BlockedSources, source)
+}
+
+// window is a number's calling window from at, and whether its region has
+// calling hours at all.
+func (p *Policies) window(n Number, at time.Time) (Window, bool) {
+	if p == nil {
+		return Window{}, false
+	}
+	rp := p.forRegion(n.Region)
+	if rp.CallingHours == nil {
+		return Window{}, false
+	}
+	return CallWindow(*rp.CallingHours, n.Timezones, at), true
 }

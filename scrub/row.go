@@ -150,7 +150,12 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 			v.clean = append(v.clean, fields[k])
 		}
 	}
-	v.clean = append(v.clean, first.Number.E164, first.Number.Type, first.Number.Region, priority)
+	window := ""
+	if w, limited := d.Policies.window(first.Number, d.at()); limited {
+		window = w.String()
+	}
+	v.clean = append(v.clean, first.Number.E164, first.Number.Type, first.Number.Region, priority,
+		strings.Join(first.Number.Timezones, " "), window)
 	return v
 }
 

@@ -33,8 +33,8 @@ func TestSeveralNumbersInOneCell(t *testing.T) {
 		[]string{"Cy", "699111222,699111222", ""},
 	)
 	wantClean := [][]string{
-		{"Ana", "612345678", "", "+34612345678", "mobile", "ES", ""},
-		{"Bo", "612345670; 612345671", "", "+34612345670", "mobile", "ES", ""},
+		{"Ana", "612345678", "", "+34612345678", "mobile", "ES", "", "Europe/Madrid", ""},
+		{"Bo", "612345670; 612345671", "", "+34612345670", "mobile", "ES", "", "Europe/Madrid", ""},
 	}
 	if !reflect.DeepEqual(clean, wantClean) {
 		t.Errorf("clean =\n%q\nwant\n%q", clean, wantClean)
@@ -68,9 +68,9 @@ func TestSeveralPhoneColumns(t *testing.T) {
 		[]string{"Ed", "", ""},                      // nothing
 	)
 	wantClean := [][]string{
-		{"Ana", "612345678", "", "+34612345678", "mobile", "ES", ""},
-		{"Bo", "", "612345670", "+34612345670", "mobile", "ES", ""},
-		{"Cy", "llamar luego", "612345671", "+34612345671", "mobile", "ES", ""},
+		{"Ana", "612345678", "", "+34612345678", "mobile", "ES", "", "Europe/Madrid", ""},
+		{"Bo", "", "612345670", "+34612345670", "mobile", "ES", "", "Europe/Madrid", ""},
+		{"Cy", "llamar luego", "612345671", "+34612345671", "mobile", "ES", "", "Europe/Madrid", ""},
 	}
 	if !reflect.DeepEqual(clean, wantClean) {
 		t.Errorf("clean =\n%q\nwant\n%q", clean, wantClean)

@@ -48,9 +48,6 @@ Exit status:
 			p := cfg.Policies
 			fmt.Fprintf(f.IO.Out, "%s: valid: %d region policies, %d allowed regions, %d blocked sources, %d keywords, %d regions requiring registries\n",
 				path, len(p.Regions), len(p.AllowedRegions), len(p.BlockedSources), len(p.Keywords), len(cfg.Required))
-			if len(cfg.CallingHours) > 0 {
-				fmt.Fprintln(f.IO.ErrOut, "Note: calling_hours are checked but not applied yet: dncctl has no calling windows (--callable-at) so far.")
-			}
 			return nil
 		},
 	}

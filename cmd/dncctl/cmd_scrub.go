@@ -42,6 +42,7 @@ type scrubOptions struct {
 	Source      string
 	OnlyWhite   bool
 	AllowStale  bool
+	CallableAt  string
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
@@ -117,6 +118,7 @@ Exit status:
 	fl.BoolVar(&opts.Strict, "strict-region", false, "reject valid numbers in another country than their row's region (REGION_MISMATCH)")
 	fl.StringVar(&opts.Source, "source", "", "the lead source (vendor) of the inputs: a source the config blocks rejects every row")
 	fl.BoolVar(&opts.OnlyWhite, "whitelist-only", false, "keep only whitelisted numbers (NOT_WHITELISTED for the others)")
+	fl.StringVar(&opts.CallableAt, "callable-at", "", "keep only numbers legal to call at this time (RFC 3339, e.g. 2026-11-23T19:00:00Z), by the policies' calling_hours")
 	fl.BoolVar(&opts.AllowStale, "allow-stale", false, "write the clean list even if a registry the policies require is missing or too old (recorded in the summary)")
 	fl.StringVar(&opts.Campaign, "campaign", "", "campaign or brand: its own list entries apply besides the global ones")
 	fl.StringVar(&opts.Channel, "channel", "voice", "campaign channel, selects the opt-outs that apply: voice, sms, whatsapp, email")
@@ -188,6 +190,14 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	run := &scrubRun{opts: opts, decider: scrub.NewDecider(norm, idx), summary: scrub.NewSummary()}
 	run.decider.StrictRegion = opts.Strict
 	run.decider.Source, run.decider.WhitelistOnly = opts.Source, opts.OnlyWhite
+	run.decider.At = started
+	if opts.CallableAt != "" {
+		at, err := time.Parse(time.RFC3339, opts.CallableAt)
+		if err != nil {
+			return &usageError{err: fmt.Errorf("--callable-at: %q is not a time such as 2026-11-23T19:00:00Z", opts.CallableAt)}
+		}
+		run.decider.At, run.decider.CallableAt = at, true
+	}
 	rules := opts.Rules()
 	if rules != nil {
 		run.decider.Policies = rules.Policies

@@ -64,9 +64,11 @@ func decodeConfig(v configValues, path string) (*fileConfig, error) {
 			rp.BlockPrefixes = nil
 		}
 		if h := v.GetString(prefix + ".calling_hours"); h != "" {
-			if err := checkHours(h); err != nil {
+			hours, err := scrub.ParseHours(h)
+			if err != nil {
 				return rp, fmt.Errorf("%s.calling_hours: %w", name, err)
 			}
+			rp.CallingHours = &hours
 			cfg.CallingHours[region] = h
 		}
 		maxAge := time.Duration(0)
@@ -141,18 +143,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// checkHours accepts a calling window such as "09:00-21:00".
-func checkHours(s string) error {
-	from, to, ok := strings.Cut(s, "-")
-	if !ok {
-		return fmt.Errorf("%q is not a window such as 09:00-21:00", s)
-	}
-	a, err1 := time.Parse("15:04", strings.TrimSpace(from))
-	b, err2 := time.Parse("15:04", strings.TrimSpace(to))
-	if err1 != nil || err2 != nil || !a.Before(b) {
-		return fmt.Errorf("%q is not a window such as 09:00-21:00", s)
-	}
-	return nil
 }

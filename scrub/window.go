@@ -1,0 +1,99 @@
+package scrub
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ReasonOutsideHours is a number whose calling window does not hold the
+// time the list is for (--callable-at).
+const ReasonOutsideHours Reason = "OUTSIDE_CALLING_HOURS"
+
+// Hours is a daily calling window in local time, in minutes after midnight.
+type Hours struct{ From, To int }
+
+// ParseHours reads a window such as "09:00-21:00".
+func ParseHours(s string) (Hours, error) {
+	from, to, ok := strings.Cut(s, "-")
+	a, err1 := time.Parse("15:04", strings.TrimSpace(from))
+	b, err2 := time.Parse("15:04", strings.TrimSpace(to))
+	if !ok || err1 != nil || err2 != nil || !a.Before(b) {
+		return Hours{}, fmt.Errorf("%q is not a window such as 09:00-21:00", s)
+	}
+	return Hours{From: a.Hour()*60 + a.Minute(), To: b.Hour()*60 + b.Minute()}, nil
+}
+
+// Window is when a number may be called on one day: the calling hours in
+// every time zone it may be in, intersected, in UTC. Empty when no hour of
+// that day is legal in all of them.
+type Window struct{ Start, End time.Time }
+
+// Empty reports whether no time is in the window.
+func (w Window) Empty() bool { return !w.Start.Before(w.End) }
+
+// Contains reports whether t is in the window (its end excluded).
+func (w Window) Contains(t time.Time) bool { return !t.Before(w.Start) && t.Before(w.End) }
+
+// String is the window as an ISO 8601 interval in UTC, or "none".
+func (w Window) String() string {
+	if w.Empty() {
+		return "none"
+	}
+	return w.Start.UTC().Format(time.RFC3339) + "/" + w.End.UTC().Format(time.RFC3339)
+}
+
+// CallWindow is the current or next window, from at, in which hours hold in
+// every zone the number may be in, in UTC. Zones that cannot be loaded make
+// it empty: when in doubt, do not call.
+func CallWindow(hours Hours, zones []string, at time.Time) Window {
+	locs := make([]*time.Location, len(zones))
+	for i, name := range zones {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			return Window{}
+		}
+		locs[i] = loc
+	}
+	if len(locs) == 0 {
+		return Window{}
+	}
+	t := at
+	// Zones a day apart meet within a few turns; give up after a week.
+	for turn := 0; turn < 8; turn++ {
+		w := Window{Start: t.AddDate(0, 0, -2), End: t.AddDate(0, 0, 3)}
+		var first time.Time
+		for _, loc := range locs {
+			zw := nextWindow(hours, loc, t)
+			if zw.Start.After(w.Start) {
+				w.Start = zw.Start
+			}
+			if zw.End.Before(w.End) {
+				w.End = zw.End
+			}
+			if first.IsZero() || zw.End.Before(first) {
+				first = zw.End
+			}
+		}
+		if !w.Empty() {
+			return Window{Start: w.Start.UTC(), End: w.End.UTC()}
+		}
+		t = first
+	}
+	return Window{}
+}
+
+// nextWindow is the zone's first window of hours that ends after t.
+func nextWindow(hours Hours, loc *time.Location, t time.Time) Window {
+	local := t.In(loc)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
+	for d := -1; d <= 1; d++ {
+		start := day.AddDate(0, 0, d).Add(time.Duration(hours.From) * time.Minute)
+		end := day.AddDate(0, 0, d).Add(time.Duration(hours.To) * time.Minute)
+		if end.After(t) {
+			return Window{Start: start, End: end}
+		}
+	}
+	next := day.AddDate(0, 0, 2)
+	return Window{Start: next.Add(time.Duration(hours.From) * time.Minute), End: next.Add(time.Duration(hours.To) * time.Minute)}
+}

@@ -1,0 +1,43 @@
+package scrub
+
+import (
+	"testing"
+	"time"
+)
+
+func TestCallWindow(t *testing.T) {
+	at := time.Date(2026, 11, 23, 19, 0, 0, 0, time.UTC)
+	h, err := ParseHours("09:00-21:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		zones []string
+		want  string
+	}{
+		// Under way in Madrid.
+		{[]string{"Europe/Madrid"}, "2026-11-23T08:00:00Z/2026-11-23T20:00:00Z"},
+		// Over in Shanghai (03:00 there): the next one.
+		{[]string{"Asia/Shanghai"}, "2026-11-24T01:00:00Z/2026-11-24T13:00:00Z"},
+		// A US number that may be in any of four zones: legal in all of them.
+		{[]string{"America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"}, "2026-11-23T17:00:00Z/2026-11-24T02:00:00Z"},
+		// Zones a day apart: the next hours legal in both.
+		{[]string{"Europe/Madrid", "Asia/Shanghai"}, "2026-11-24T08:00:00Z/2026-11-24T13:00:00Z"},
+		{[]string{"Not/AZone"}, "none"},
+		{nil, "none"},
+	} {
+		w := CallWindow(h, tc.zones, at)
+		if got := w.String(); got != tc.want {
+			t.Errorf("CallWindow(%v) = %s, want %s", tc.zones, got, tc.want)
+		}
+	}
+	w := CallWindow(h, []string{"Europe/Madrid"}, at)
+	if !w.Contains(at) || w.Contains(at.Add(2*time.Hour)) {
+		t.Errorf("Madrid window %s: contains 19:00Z %v, 21:00Z %v", w, w.Contains(at), w.Contains(at.Add(2*time.Hour)))
+	}
+	for _, bad := range []string{"9-21", "21:00-09:00", "09:00", "25:00-26:00"} {
+		if _, err := ParseHours(bad); err == nil {
+			t.Errorf("ParseHours(%q) accepted", bad)
+		}
+	}
+}
