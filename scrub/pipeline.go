@@ -46,6 +46,9 @@ type Input struct {
 	Source       Source
 	PhoneColumns []int // 0-based indexes into the header, at least one
 	RegionColumn *int  // 0-based index of a per-row country column, or nil
+	// Later, if not nil, receives the clean rows without a whitelisted
+	// number, for the caller to write after the others (--whitelist-first).
+	Later Sink
 }
 
 // CleanHeader is the clean file's header: the input's columns in their
@@ -120,7 +123,11 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 		fs.count(v)
 		sum.count(v)
 		if v.clean != nil {
-			if err := clean.Write(v.clean); err != nil {
+			to := clean
+			if in.Later != nil && !v.whitelisted {
+				to = in.Later
+			}
+			if err := to.Write(v.clean); err != nil {
 				return err
 			}
 		}

@@ -31,6 +31,7 @@ type rowVerdict struct {
 	extensions    int        // callable numbers written with an extension
 	conflicts     int        // whitelisted numbers suppressed anyway
 	regions       []string   // the region of each callable number
+	whitelisted   bool       // a callable number of the row is whitelisted
 	unknownRegion bool       // the row's region cell was not a country dncctl knows
 }
 
@@ -128,6 +129,7 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 		}
 		if f.dec.Clean() {
 			v.regions = append(v.regions, f.dec.Number.Region)
+			v.whitelisted = v.whitelisted || f.dec.Whitelisted
 		}
 	}
 	phone := make(map[int]string, len(in.PhoneColumns))

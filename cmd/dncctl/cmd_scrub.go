@@ -43,6 +43,8 @@ type scrubOptions struct {
 	OnlyWhite   bool
 	AllowStale  bool
 	CallableAt  string
+	// WhitelistFirst writes the rows with a whitelisted number first.
+	WhitelistFirst bool
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
@@ -117,6 +119,7 @@ Exit status:
 	fl.StringVar(&opts.RegionCol, "region-col", "", "column with each row's country (ISO code, or a name in English, Spanish or Chinese), before --region")
 	fl.BoolVar(&opts.Strict, "strict-region", false, "reject valid numbers in another country than their row's region (REGION_MISMATCH)")
 	fl.StringVar(&opts.Source, "source", "", "the lead source (vendor) of the inputs: a source the config blocks rejects every row")
+	fl.BoolVar(&opts.WhitelistFirst, "whitelist-first", false, "write the rows with a whitelisted number first in the clean file")
 	fl.BoolVar(&opts.OnlyWhite, "whitelist-only", false, "keep only whitelisted numbers (NOT_WHITELISTED for the others)")
 	fl.StringVar(&opts.CallableAt, "callable-at", "", "keep only numbers legal to call at this time (RFC 3339, e.g. 2026-11-23T19:00:00Z), by the policies' calling_hours")
 	fl.BoolVar(&opts.AllowStale, "allow-stale", false, "write the clean list even if a registry the policies require is missing or too old (recorded in the summary)")

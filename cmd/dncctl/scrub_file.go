@@ -19,6 +19,7 @@ import (
 type fileOutputs struct {
 	header          []string
 	clean, rejected exporters.Writer
+	later           *spool // --whitelist-first: the other clean rows, until the end
 }
 
 // scrubFile scrubs one input: a CSV, or a workbook's sheet (--sheet, or the
@@ -33,6 +34,16 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 		}
 	}
 	var outs fileOutputs
+	if r.opts.WhitelistFirst {
+		if err := os.MkdirAll(filepath.Dir(out.clean), 0o700); err == nil {
+			sp, err := newSpool(filepath.Dir(out.clean))
+			if err != nil {
+				return err
+			}
+			defer sp.remove()
+			outs.later = sp
+		}
+	}
 	for _, sheet := range sheets {
 		if format != importers.XLSX {
 			sheet = ""
@@ -40,6 +51,9 @@ func (r *scrubRun) scrubFile(ctx context.Context, out scrubOutput) error {
 		if err := r.scrubSheet(ctx, out, sheet, &outs); err != nil {
 			return err
 		}
+	}
+	if outs.later != nil && outs.clean != nil {
+		return outs.later.replayTo(outs.clean)
 	}
 	return nil
 }
@@ -91,6 +105,9 @@ func (r *scrubRun) scrubSheet(ctx context.Context, out scrubOutput, sheet string
 	bar := newProgress(r.opts.IO, name, in)
 	defer bar.finish()
 	input := scrub.Input{Name: name, Sheet: sheet, Source: src, PhoneColumns: cols, RegionColumn: regionCol}
+	if outs.later != nil {
+		input.Later = outs.later
+	}
 	if err := r.decider.Scrub(ctx, input, outs.clean, outs.rejected, r.summary, bar.tick); err != nil {
 		return err
 	}
