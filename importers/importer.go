@@ -77,20 +77,11 @@ func FormatOf(path string, textAsLines bool) (Format, error) {
 	if path == "-" {
 		return CSV, nil
 	}
-	if inner, ok := gzipped(path); ok {
-		switch ext := strings.ToLower(filepath.Ext(inner)); ext {
-		case ".csv", ".tsv":
-			return CSV, nil
-		case ".txt":
-			if textAsLines {
-				return Lines, nil
-			}
-			return CSV, nil
-		default:
-			return "", fmt.Errorf("%s: unknown compressed file type %q (want .csv.gz, .tsv.gz or .txt.gz)", path, ext+".gz")
-		}
+	inner, compressed := gzipped(path)
+	if !compressed {
+		inner = path
 	}
-	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	switch ext := strings.ToLower(filepath.Ext(inner)); ext {
 	case ".csv", ".tsv":
 		return CSV, nil
 	case ".txt":
@@ -98,6 +89,12 @@ func FormatOf(path string, textAsLines bool) (Format, error) {
 			return Lines, nil
 		}
 		return CSV, nil
+	default:
+		if compressed {
+			return "", fmt.Errorf("%s: unknown compressed file type %q (want .csv.gz, .tsv.gz or .txt.gz)", path, ext+".gz")
+		}
+	}
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".xlsx", ".xlsm":
 		return XLSX, nil
 	case ".xls":

@@ -1,20 +1,15 @@
 package scrub
 
-// Summary counts what a run did. RowsRead is always RowsClean +
-// RowsRejected. Reasons counts the lines of the rejection reports: one per
-// number removed, from dropped rows and (NumbersRemoved of them) from kept rows.
-type Summary struct {
+// Counts are what a run, or one file of it, did. RowsRead is always
+// RowsClean + RowsRejected. Reasons counts the lines of the rejection
+// reports: one per number removed, from dropped rows and (NumbersRemoved of
+// them) from kept rows.
+type Counts struct {
 	RowsRead       int            `json:"rows_read"`
 	RowsClean      int            `json:"rows_clean"`
 	RowsRejected   int            `json:"rows_rejected"`
 	NumbersRemoved int            `json:"numbers_removed_from_kept_rows"`
 	Reasons        map[Reason]int `json:"reasons"`
-	RegionCounts
-	Files []*FileSummary `json:"files"`
-}
-
-// RegionCounts count what dncctl noticed about the numbers it passed.
-type RegionCounts struct {
 	// RegionMismatches are callable numbers in another country than their
 	// row's region (--region or --region-col): rejected with --strict-region.
 	RegionMismatches int `json:"region_mismatches"`
@@ -30,19 +25,10 @@ type RegionCounts struct {
 	CleanByRegion map[string]int `json:"clean_numbers_by_region"`
 }
 
-func (c *RegionCounts) count(v rowVerdict) {
-	c.Extensions += v.extensions
-	if len(v.regions) > 0 && c.CleanByRegion == nil {
-		c.CleanByRegion = map[string]int{}
-	}
-	for _, r := range v.regions {
-		c.CleanByRegion[r]++
-	}
-	c.WhitelistConflicts += v.conflicts
-	c.RegionMismatches += v.mismatches
-	if v.unknownRegion {
-		c.UnknownRegions++
-	}
+// Summary counts what a run did, in all and file by file.
+type Summary struct {
+	Counts
+	Files []*FileSummary `json:"files"`
 }
 
 // FileSummary counts what a run did with one input file.
@@ -52,21 +38,16 @@ type FileSummary struct {
 	// Sheets are the workbook sheets scrubbed, in order.
 	Sheets []string `json:"sheets,omitempty"`
 	// TitleRowsSkipped are rows above the header: titles, not leads.
-	TitleRowsSkipped int            `json:"title_rows_skipped"`
-	Clean            string         `json:"clean,omitempty"`
-	Rejected         string         `json:"rejected,omitempty"`
-	RowsRead         int            `json:"rows_read"`
-	RowsClean        int            `json:"rows_clean"`
-	RowsRejected     int            `json:"rows_rejected"`
-	NumbersRemoved   int            `json:"numbers_removed_from_kept_rows"`
-	Reasons          map[Reason]int `json:"reasons"`
-	RegionCounts
+	TitleRowsSkipped int    `json:"title_rows_skipped"`
+	Clean            string `json:"clean,omitempty"`
+	Rejected         string `json:"rejected,omitempty"`
+	Counts
 }
 
 // NewSummary returns a summary with every reason at zero, so reports list
 // them all.
 func NewSummary() *Summary {
-	return &Summary{Reasons: zeroReasons(), Files: []*FileSummary{}}
+	return &Summary{Counts: Counts{Reasons: zeroReasons()}, Files: []*FileSummary{}}
 }
 
 func zeroReasons() map[Reason]int {
@@ -79,12 +60,10 @@ func zeroReasons() map[Reason]int {
 
 // file returns the summary of the named input, adding it if it is new.
 func (s *Summary) file(name string) *FileSummary {
-	for _, f := range s.Files {
-		if f.Input == name {
-			return f
-		}
+	if f := s.File(name); f != nil {
+		return f
 	}
-	f := &FileSummary{Input: name, Reasons: zeroReasons()}
+	f := &FileSummary{Input: name, Counts: Counts{Reasons: zeroReasons()}}
 	s.Files = append(s.Files, f)
 	return f
 }
@@ -99,30 +78,27 @@ func (s *Summary) File(name string) *FileSummary {
 	return nil
 }
 
-func (s *Summary) count(v rowVerdict) {
-	s.RegionCounts.count(v)
-	s.RowsRead++
+func (c *Counts) count(v rowVerdict) {
+	c.RowsRead++
 	if v.clean != nil {
-		s.RowsClean++
-		s.NumbersRemoved += len(v.reasons)
+		c.RowsClean++
+		c.NumbersRemoved += len(v.reasons)
 	} else {
-		s.RowsRejected++
+		c.RowsRejected++
 	}
 	for _, r := range v.reasons {
-		s.Reasons[r]++
+		c.Reasons[r]++
 	}
-}
-
-func (f *FileSummary) count(v rowVerdict) {
-	f.RegionCounts.count(v)
-	f.RowsRead++
-	if v.clean != nil {
-		f.RowsClean++
-		f.NumbersRemoved += len(v.reasons)
-	} else {
-		f.RowsRejected++
+	c.Extensions += v.extensions
+	c.WhitelistConflicts += v.conflicts
+	c.RegionMismatches += v.mismatches
+	if v.unknownRegion {
+		c.UnknownRegions++
 	}
-	for _, r := range v.reasons {
-		f.Reasons[r]++
+	if len(v.regions) > 0 && c.CleanByRegion == nil {
+		c.CleanByRegion = map[string]int{}
+	}
+	for _, r := range v.regions {
+		c.CleanByRegion[r]++
 	}
 }
