@@ -2,12 +2,11 @@ package main
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/dncctl/dncctl/internal/goldendir"
 )
 
 // formatsDir is the committed fixtures, seen from this package's directory.
@@ -20,32 +19,7 @@ func TestFixturesUpToDate(t *testing.T) {
 	if err := run(dir); err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range want {
-		gen, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		committed, err := os.ReadFile(filepath.Join(formatsDir, e.Name()))
-		switch {
-		case err != nil:
-			t.Errorf("%v: run `go generate ./cmd/genfixtures`", err)
-		case !bytes.Equal(gen, committed):
-			t.Errorf("testdata/formats/%s is not what cmd/genfixtures writes: run `go generate ./cmd/genfixtures`", e.Name())
-		}
-	}
-	got, err := os.ReadDir(formatsDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range got {
-		if !slices.ContainsFunc(want, func(w os.DirEntry) bool { return w.Name() == e.Name() }) {
-			t.Errorf("testdata/formats/%s is not written by cmd/genfixtures: remove it (scrub outputs belong in the script's work dir)", e.Name())
-		}
-	}
+	goldendir.Check(t, dir, formatsDir, "run `go generate ./cmd/genfixtures`")
 }
 
 // TestWorkbooksAsMeant reads the patched and encrypted workbooks back with

@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/dncctl/dncctl/importers"
+	"github.com/dncctl/dncctl/internal/goldendir"
 	"github.com/dncctl/dncctl/scrub"
 )
 
@@ -26,32 +25,7 @@ func TestSampleUpToDate(t *testing.T) {
 	if err := run(dir); err != nil {
 		t.Fatal(err)
 	}
-	want, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range want {
-		gen, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		committed, err := os.ReadFile(filepath.Join(sampleDir, e.Name()))
-		switch {
-		case err != nil:
-			t.Errorf("%v: run `go generate ./cmd/gensample`", err)
-		case !bytes.Equal(gen, committed):
-			t.Errorf("testdata/sample/%s is not what cmd/gensample writes: run `go generate ./cmd/gensample`", e.Name())
-		}
-	}
-	got, err := os.ReadDir(sampleDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range got {
-		if !slices.ContainsFunc(want, func(w os.DirEntry) bool { return w.Name() == e.Name() }) {
-			t.Errorf("testdata/sample/%s is not written by cmd/gensample: remove it (scrub outputs belong in --out-dir)", e.Name())
-		}
-	}
+	goldendir.Check(t, dir, sampleDir, "run `go generate ./cmd/gensample`")
 }
 
 // TestExpectedAddsUp checks expected.json against itself: every row read is
