@@ -31,12 +31,24 @@ const (
 	// ReasonNotWhitelisted is a number not on the whitelist, in a run that
 	// may call only whitelisted numbers (--whitelist-only).
 	ReasonNotWhitelisted Reason = "NOT_WHITELISTED"
+	// ReasonRegistry is a number on a national do-not-call registry.
+	ReasonRegistry Reason = "REGISTRY"
+	// ReasonCheckFailed is a number that could not be checked (a registry
+	// lookup failed): never passed as clean.
+	ReasonCheckFailed Reason = "CHECK_FAILED"
 )
+
+// RegistryLookup finds a number on the national registries.
+type RegistryLookup interface {
+	// Find returns the registry the number is on and when that registry was
+	// imported, or "" when it is on none.
+	Find(e164 string) (name, imported string, err error)
+}
 
 // Reasons lists every reason in the order summaries print them.
 // The order is the precedence: when several apply, the first is reported.
-var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonBlacklisted,
-	ReasonOptedOut, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
+var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonCheckFailed,
+	ReasonBlacklisted, ReasonOptedOut, ReasonRegistry, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
 	ReasonOutsideHours, ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
 
 // Decision is the verdict on one phone value.
@@ -126,6 +138,8 @@ type Decider struct {
 	// not hold it (OUTSIDE_CALLING_HOURS).
 	At         time.Time
 	CallableAt bool
+	// Registries, if not nil, are looked up for every number no list suppresses.
+	Registries RegistryLookup
 }
 
 // origin is the file and row a number was first written clean from.
@@ -198,6 +212,15 @@ func (d *Decider) CheckNumber(raw string) Decision {
 func (d *Decider) rules(dec Decision, region, keyword string, mismatch bool) Decision {
 	reject := func(r Reason, detail string) Decision {
 		return Decision{Number: dec.Number, Reason: r, Detail: detail, Whitelisted: dec.Whitelisted}
+	}
+	if d.Registries != nil {
+		name, imported, err := d.Registries.Find(dec.Number.E164)
+		if err != nil {
+			return reject(ReasonCheckFailed, err.Error())
+		}
+		if name != "" {
+			return reject(ReasonRegistry, fmt.Sprintf("registry %s (imported %s)", name, imported))
+		}
 	}
 	if d.Policies.SourceBlocked(d.Source) {
 		return reject(ReasonBlockedSource, fmt.Sprintf("lead source %s is blocked", d.Source))

@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -92,6 +93,33 @@ func TestPoliciesCheck(t *testing.T) {
 	} {
 		if err := tc.p.Check(); err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("Check() = %v, want %q", err, tc.want)
+		}
+	}
+}
+
+// fakeRegistry holds one number; any other lookup of "+34000000000" fails.
+type fakeRegistry struct{}
+
+func (fakeRegistry) Find(e164 string) (string, string, error) {
+	switch e164 {
+	case "+34612345670":
+		return "es-robinson", "2026-11-01T00:00:00Z", nil
+	case "+34612345671":
+		return "", "", errors.New("disk I/O error")
+	}
+	return "", "", nil
+}
+
+// A registry match is REGISTRY, after the lists; a lookup that fails never
+// passes the number.
+func TestRegistryDecisions(t *testing.T) {
+	idx := NewIndex(ChannelVoice)
+	mustAdd(t, idx, Entry{List: ListOptOut, E164: "+34612345672", Channel: ChannelAll, AddedAt: day1})
+	d := NewDecider(mustNormalizer(t, "ES"), idx)
+	d.Registries = fakeRegistry{}
+	for raw, want := range map[string]Reason{"612345670": ReasonRegistry, "612345671": ReasonCheckFailed, "612345672": ReasonOptedOut, "612345673": ""} {
+		if got := d.CheckNumber(raw); got.Reason != want {
+			t.Errorf("%s: %s (%s), want %q", raw, got.Reason, got.Detail, want)
 		}
 	}
 }

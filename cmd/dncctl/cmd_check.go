@@ -75,6 +75,7 @@ var checkStatus = map[scrub.Reason]string{
 	scrub.ReasonOptedOut:      "opted_out",
 	scrub.ReasonInvalidNumber: "invalid",
 	scrub.ReasonNoPhone:       "invalid",
+	scrub.ReasonRegistry:      "registry",
 }
 
 func runCheck(ctx context.Context, opts *checkOptions) error {
@@ -101,6 +102,14 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	decider := scrub.NewDecider(norm, idx)
 	if rules := opts.Rules(); rules != nil {
 		decider.Policies = rules.Policies
+	}
+	lookup, _, err := registryLookup(ctx, st)
+	if err != nil {
+		return err
+	}
+	if lookup != nil {
+		defer lookup.Close()
+		decider.Registries = lookup
 	}
 	allCallable := true
 	for _, raw := range opts.Numbers {

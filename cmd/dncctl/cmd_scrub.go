@@ -205,13 +205,21 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	if rules != nil {
 		run.decider.Policies = rules.Policies
 	}
+	lookup, regs, err := registryLookup(ctx, st)
+	if err != nil {
+		return err
+	}
+	if lookup != nil {
+		defer lookup.Close()
+		run.decider.Registries = lookup
+	}
 	defer run.abort()
 	for _, out := range outputs {
 		if err := run.scrubFile(ctx, out); err != nil {
 			return err
 		}
 	}
-	stale, err := checkRegistries(rules, run.summary, opts.AllowStale)
+	stale, err := checkRegistries(rules, run.summary, regs, opts.Now(), opts.AllowStale)
 	if err != nil {
 		return err
 	}

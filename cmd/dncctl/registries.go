@@ -1,40 +1,65 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/dncctl/dncctl/scrub"
+	"github.com/dncctl/dncctl/store"
 )
+
+// registryLookup prepares registry lookups for a run, or returns nil when the
+// store holds no registry (nothing to look up).
+func registryLookup(ctx context.Context, st *store.Store) (*store.RegistryLookup, []store.Registry, error) {
+	regs, err := st.Registries(ctx)
+	if err != nil || len(regs) == 0 {
+		return nil, regs, err
+	}
+	l, err := st.NewRegistryLookup(ctx)
+	return l, regs, err
+}
 
 // checkRegistries is the freshness guard: a region whose policy requires a
 // national registry may not have numbers in the clean list unless that
-// registry is there and fresh. dncctl cannot import registries yet (issue
-// 4), so a required registry is always missing: the run fails, unless
-// allowStale, when the registries passed over are returned for the summary.
-func checkRegistries(rules *fileConfig, sum *scrub.Summary, allowStale bool) ([]string, error) {
+// registry is in the store and younger than its max_age. Unless allowStale,
+// the run fails; with it, the registries passed over are returned for the
+// summary.
+func checkRegistries(rules *fileConfig, sum *scrub.Summary, regs []store.Registry, now time.Time, allowStale bool) ([]string, error) {
 	if rules == nil {
 		return nil, nil
 	}
-	var missing []string
+	byName := map[string]store.Registry{}
+	for _, r := range regs {
+		byName[r.Name] = r
+	}
+	var problems []string
 	for region, n := range sum.CleanByRegion {
-		required := rules.Required[region]
-		if required == nil {
+		required, ok := rules.Required[region]
+		if !ok {
 			required = rules.Required[""]
 		}
-		for _, r := range required {
-			if n > 0 {
-				missing = append(missing, fmt.Sprintf("%s (for %d %s numbers)", r.Name, n, region))
+		for _, req := range required {
+			r, ok := byName[req.Name]
+			switch {
+			case !ok || r.Updated().IsZero():
+				problems = append(problems, fmt.Sprintf("%s is not in the store (for %d %s numbers)", req.Name, n, region))
+			case req.MaxAge > 0 && now.Sub(r.Updated()) > req.MaxAge:
+				problems = append(problems, fmt.Sprintf("%s was last imported %s, %s ago, more than its max_age %s (for %d %s numbers)",
+					req.Name, r.Updated().UTC().Format(time.RFC3339), days(now.Sub(r.Updated())), days(req.MaxAge), n, region))
 			}
 		}
 	}
-	if len(missing) == 0 {
+	if len(problems) == 0 {
 		return nil, nil
 	}
-	sort.Strings(missing)
+	sort.Strings(problems)
 	if allowStale {
-		return missing, nil
+		return problems, nil
 	}
-	return nil, fmt.Errorf("the policies require national registries that are not in the store, so these numbers cannot be checked against them: %s. dncctl cannot import registries yet; to write the clean list anyway, pass --allow-stale (it is recorded in the summary)", strings.Join(missing, ", "))
+	return nil, fmt.Errorf("the policies require national registries that cannot be trusted for these numbers: %s. Import them (dncctl registry import), or pass --allow-stale to write the clean list anyway (it is recorded in the summary)", strings.Join(problems, "; "))
 }
+
+func days(d time.Duration) string { return fmt.Sprintf("%dd", int(d.Hours()/24)) }

@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dncctl/dncctl/exporters"
+	"github.com/dncctl/dncctl/scrub"
+	"github.com/dncctl/dncctl/store"
+)
+
+func newRegistryCmd(f *factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "registry",
+		Short: "Load and list the national do-not-call registries the company subscribes to",
+		Long: `A national registry's numbers are rejected by scrub and check as REGISTRY,
+after the blacklist and opt-outs. A policy may require registries for a
+region (required_registries, max_age): see docs/policies.md.`,
+		Args: cobra.NoArgs,
+	}
+	cmd.AddCommand(newRegistryImportCmd(f), newRegistryListCmd(f))
+	return cmd
+}
+
+type registryImportOptions struct {
+	IO        *iostreams
+	OpenStore storeOpener
+	Now       func() time.Time
+	Name      string
+	Files     []string
+	Region    string
+	Full      bool
+	Changes   bool
+	Refused   string
+}
+
+func newRegistryImportCmd(f *factory) *cobra.Command {
+	opts := &registryImportOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now}
+	cmd := &cobra.Command{
+		Use:   "import NAME FILE... --full|--changes",
+		Short: "Load a registry: all of it (--full), or a change list (--changes)",
+		Long: `Registry import reads files with one number per line (national, with
+--region, or E.164), or "areacode,number" lines (the US National DNC
+Registry's form); plain, .gz or .zip. In a change list (--changes) each
+line may end with a flag: A or add, D or delete.
+
+--full replaces the registry's numbers with the files', in one
+transaction; --changes applies the adds and deletes, in one transaction.
+One of them must be given: a change list taken for a full list would
+empty the registry. Lines that are not a valid number are refused, counted
+and written with the reason to --refused (default NAME.refused.csv).
+
+Exit status:
+  0  done (refused lines, if any, are in the report)
+  1  failed: the registry is unchanged
+  2  usage error`,
+		Example: `  dncctl registry import es-robinson robinson-2026-11.txt.gz --region ES --full
+  dncctl registry import us-ftc 2026-11-22-changes.zip --region US --changes`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return usageErrorf("give the registry's name and at least one file")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Name, opts.Files = args[0], args[1:]
+			return runRegistryImport(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Region, "region", "", "the registry's region (ISO code): national numbers are read as its")
+	fl.BoolVar(&opts.Full, "full", false, "replace the registry with the files' numbers")
+	fl.BoolVar(&opts.Changes, "changes", false, "apply the files' adds and deletes to the registry")
+	fl.StringVar(&opts.Refused, "refused", "", "report of refused lines (default NAME.refused.csv)")
+	return cmd
+}
+
+func runRegistryImport(ctx context.Context, opts *registryImportOptions) error {
+	if opts.Full == opts.Changes {
+		return usageErrorf("say --full (replace the registry) or --changes (apply a change list)")
+	}
+	norm, err := scrub.NewNormalizer(opts.Region)
+	if err != nil {
+		return &usageError{err: fmt.Errorf("--region: %w", err)}
+	}
+	refusedPath := opts.Refused
+	if refusedPath == "" {
+		refusedPath = filepath.Clean(opts.Name + ".refused.csv")
+	}
+	var changes []store.RegistryChange
+	var refused []registryLine
+	for _, file := range opts.Files {
+		err := readRegistryFile(file, norm, opts.Changes,
+			func(c store.RegistryChange) { changes = append(changes, c) },
+			func(l registryLine) { refused = append(refused, l) })
+		if err != nil {
+			return err
+		}
+	}
+	var report exporters.Writer
+	if len(refused) > 0 {
+		if report, err = exporters.Create(refusedPath, exporters.CSV, []string{"source_file", "line", "text", "reason"}, exporters.Options{}); err != nil {
+			return err
+		}
+		defer report.Abort()
+		for _, l := range refused {
+			if err := report.Write([]string{l.file, strconv.Itoa(l.line), l.text, l.reason}); err != nil {
+				return err
+			}
+		}
+	}
+	st, err := opts.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	count, err := st.ImportRegistry(ctx, opts.Name, normRegion(opts.Region), opts.Full, changes, opts.Now())
+	if err != nil {
+		return err
+	}
+	if report != nil {
+		if err := report.Commit(); err != nil {
+			return fmt.Errorf("the registry was imported, but the refused-lines report was not written: %w", err)
+		}
+		fmt.Fprintf(opts.IO.ErrOut, "Refused lines: %s\n", refusedPath)
+	}
+	kind := "full"
+	if opts.Changes {
+		kind = "changes"
+	}
+	_, err = fmt.Fprintf(opts.IO.Out, "%s: %s import: %d lines read, %d refused; the registry holds %d numbers\n", opts.Name, kind, len(changes)+len(refused), len(refused), count)
+	return err
+}
+
+func normRegion(r string) string {
+	if r == "" {
+		return ""
+	}
+	n, _ := scrub.NewNormalizer(r)
+	return n.Region()
+}
+
+func newRegistryListCmd(f *factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List the registries: count, region, last imports, age",
+		Long: `Registry list shows each registry in the store: how many numbers it holds,
+its region, when it was last imported in full and with a change list, and
+how old its newest import is.
+
+Exit status:
+  0  done
+  1  failed`,
+		Example: `  dncctl registry list`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := f.OpenStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			regs, err := st.Registries(cmd.Context())
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(f.IO.Out, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "name\tregion\tcount\tlast_full\tlast_changes\tage")
+			for _, r := range regs {
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", r.Name, r.Region, r.Count, stamp(r.LastFullAt), stamp(r.LastChangeAt), age(f.Now(), r.Updated()))
+			}
+			return tw.Flush()
+		},
+	}
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func age(now, t time.Time) string {
+	if t.IsZero() {
+		return "never imported"
+	}
+	return fmt.Sprintf("%dd", int(now.Sub(t).Hours()/24))
+}

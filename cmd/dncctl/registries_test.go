@@ -1,0 +1,42 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dncctl/dncctl/scrub"
+	"github.com/dncctl/dncctl/store"
+)
+
+// The freshness guard: a required registry that is missing or older than its
+// max_age fails the run, unless allowStale; a fresh one passes.
+func TestCheckRegistries(t *testing.T) {
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	rules := &fileConfig{Required: map[string][]requiredRegistry{"US": {{Name: "us-ftc", MaxAge: 31 * 24 * time.Hour}}}}
+	sum := scrub.NewSummary()
+	sum.CleanByRegion = map[string]int{"US": 5, "ES": 2}
+	for _, tc := range []struct {
+		regs []store.Registry
+		want string
+	}{
+		{nil, "us-ftc is not in the store (for 5 US numbers)"},
+		{[]store.Registry{{Name: "us-ftc", LastFullAt: now.AddDate(0, 0, -40)}}, "us-ftc was last imported 2026-10-14T00:00:00Z, 40d ago, more than its max_age 31d (for 5 US numbers)"},
+		{[]store.Registry{{Name: "us-ftc", LastFullAt: now.AddDate(0, 0, -40), LastChangeAt: now.AddDate(0, 0, -1)}}, ""},
+	} {
+		_, err := checkRegistries(rules, sum, tc.regs, now, false)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("fresh registry: %v", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("err = %v, want it to say %q", err, tc.want)
+		}
+		stale, err := checkRegistries(rules, sum, tc.regs, now, true)
+		if err != nil || len(stale) != 1 || stale[0] != tc.want {
+			t.Errorf("--allow-stale: %q, %v", stale, err)
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"archive/zip"
+	"bufio"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/dncctl/dncctl/scrub"
+	"github.com/dncctl/dncctl/store"
+)
+
+// registryLine is a refused line of a registry file.
+type registryLine struct {
+	file   string
+	line   int
+	text   string
+	reason string
+}
+
+// readRegistryFile reads a registry file, plain, .gz or .zip (every file in
+// the archive), line by line: a number (national or E.164), "areacode,number"
+// (the US National DNC Registry's form), either followed by an add or delete
+// flag (A, D, add, delete) in change lists. Lines that are not a valid
+// number are refused, never dropped unsaid.
+func readRegistryFile(path string, norm *scrub.Normalizer, changes bool, add func(store.RegistryChange), refuse func(registryLine)) error {
+	readers, closeAll, err := openRegistryFile(path)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	for _, r := range readers {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for n := 1; sc.Scan(); n++ {
+			text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+			if text == "" || strings.HasPrefix(text, "#") {
+				continue
+			}
+			c, why, err := parseRegistryLine(text, norm, changes)
+			if err != nil {
+				return fmt.Errorf("%s line %d: %w", path, n, err)
+			}
+			if why != "" {
+				refuse(registryLine{file: path, line: n, text: text, reason: why})
+				continue
+			}
+			add(c)
+		}
+		if err := sc.Err(); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// parseRegistryLine reads one line: the change, or why the line is refused,
+// or an error that must stop the import.
+func parseRegistryLine(text string, norm *scrub.Normalizer, changes bool) (store.RegistryChange, string, error) {
+	fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\t' || r == '|' })
+	for i := range fields {
+		fields[i] = strings.TrimSpace(fields[i])
+	}
+	var c store.RegistryChange
+	if n := len(fields); n > 1 {
+		switch strings.ToLower(fields[n-1]) {
+		case "a", "add", "+":
+			fields = fields[:n-1]
+		case "d", "del", "delete", "-":
+			fields, c.Delete = fields[:n-1], true
+		}
+		if len(fields) < n && !changes {
+			// A change list taken for a full list would replace the registry
+			// with its few lines: stop, and leave the registry as it is.
+			return c, "", fmt.Errorf("%q has an add or delete flag: this is a change list, import it with --changes", text)
+		}
+	}
+	number := strings.Join(fields, "")
+	if len(fields) > 2 {
+		return c, "more fields than areacode,number", nil
+	}
+	num, err := norm.Normalize(number)
+	if err != nil {
+		return c, err.Error(), nil
+	}
+	c.E164 = num.E164
+	return c, "", nil
+}
+
+// openRegistryFile returns the readers of a plain, gzip or zip file.
+func openRegistryFile(path string) ([]io.Reader, func(), error) {
+	switch {
+	case strings.HasSuffix(strings.ToLower(path), ".zip"):
+		z, err := zip.OpenReader(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		var readers []io.Reader
+		var closers []io.Closer
+		for _, f := range z.File {
+			if f.FileInfo().IsDir() {
+				continue
+			}
+			rc, err := f.Open()
+			if err != nil {
+				z.Close()
+				return nil, nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
+			}
+			readers, closers = append(readers, rc), append(closers, rc)
+		}
+		return readers, func() {
+			for _, c := range closers {
+				c.Close()
+			}
+			z.Close()
+		}, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPathErr(err))
+	}
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, nil, fmt.Errorf("%s: is a directory, not a file", path)
+	}
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		gz, err := gzip.NewReader(f)
+		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("%s: not a valid gzip file: %w", path, err)
+		}
+		return []io.Reader{gz}, func() { gz.Close(); f.Close() }, nil
+	}
+	return []io.Reader{f}, func() { f.Close() }, nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

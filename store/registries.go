@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Registry is a national do-not-call registry in the store.
+type Registry struct {
+	Name         string
+	Region       string // the ISO region its numbers belong to; "" for any
+	Count        int
+	LastFullAt   time.Time // zero if never fully imported
+	LastChangeAt time.Time // zero if no change list was applied
+}
+
+// Updated is when the registry last changed: its newest import.
+func (r Registry) Updated() time.Time {
+	if r.LastChangeAt.After(r.LastFullAt) {
+		return r.LastChangeAt
+	}
+	return r.LastFullAt
+}
+
+// RegistryChange is one line of a registry import: a number to add, or to delete.
+type RegistryChange struct {
+	E164   string
+	Delete bool
+}
+
+// ImportRegistry loads a registry in one transaction. A full import replaces
+// its numbers; otherwise the changes are applied to them. It returns how
+// many numbers the registry holds after.
+func (s *Store) ImportRegistry(ctx context.Context, name, region string, full bool, changes []RegistryChange, at time.Time) (int, error) {
+	var count int
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		stamp := at.UTC().Format(timeFormat)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO registries (name, region) VALUES (?, ?)
+			ON CONFLICT (name) DO UPDATE SET region = excluded.region`, name, region); err != nil {
+			return fmt.Errorf("registry %s: %w", name, err)
+		}
+		if full {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM registry_numbers WHERE registry = ?`, name); err != nil {
+				return fmt.Errorf("registry %s: %w", name, err)
+			}
+		}
+		add, err := tx.PrepareContext(ctx, `INSERT INTO registry_numbers (registry, number) VALUES (?, ?) ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer add.Close()
+		del, err := tx.PrepareContext(ctx, `DELETE FROM registry_numbers WHERE registry = ? AND number = ?`)
+		if err != nil {
+			return err
+		}
+		defer del.Close()
+		for _, c := range changes {
+			n, err := numberKey(c.E164)
+			if err != nil {
+				return err
+			}
+			stmt := add
+			if c.Delete {
+				stmt = del
+			}
+			if _, err := stmt.ExecContext(ctx, name, n); err != nil {
+				return fmt.Errorf("registry %s: %s: %w", name, c.E164, err)
+			}
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registry_numbers WHERE registry = ?`, name).Scan(&count); err != nil {
+			return err
+		}
+		column := "last_change_at"
+		if full {
+			column = "last_full_at"
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE registries SET count = ?, `+column+` = ? WHERE name = ?`, count, stamp, name)
+		return err
+	})
+	return count, err
+}
+
+// Registries lists the registries, by name.
+func (s *Store) Registries(ctx context.Context) ([]Registry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, region, count, coalesce(last_full_at, ''), coalesce(last_change_at, '')
+		FROM registries ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("read registries: %w", err)
+	}
+	defer rows.Close()
+	var out []Registry
+	for rows.Next() {
+		var r Registry
+		var full, change string
+		if err := rows.Scan(&r.Name, &r.Region, &r.Count, &full, &change); err != nil {
+			return nil, err
+		}
+		if full != "" {
+			r.LastFullAt, _ = parseTime(full)
+		}
+		if change != "" {
+			r.LastChangeAt, _ = parseTime(change)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// RegistryLookup finds numbers in the registries, one indexed query each:
+// registries are too large to load for a run.
+type RegistryLookup struct {
+	stmt *sql.Stmt
+}
+
+// NewRegistryLookup prepares lookups; Close releases them.
+func (s *Store) NewRegistryLookup(ctx context.Context) (*RegistryLookup, error) {
+	stmt, err := s.db.PrepareContext(ctx, `SELECT rn.registry, coalesce(r.last_full_at, r.last_change_at, '')
+		FROM registry_numbers rn JOIN registries r ON r.name = rn.registry
+		WHERE rn.number = ? ORDER BY rn.registry LIMIT 1`)
+	if err != nil {
+		return nil, fmt.Errorf("prepare registry lookup: %w", err)
+	}
+	return &RegistryLookup{stmt: stmt}, nil
+}
+
+// Find returns the registry a number is on, and when that registry was
+// imported; "" when it is on none.
+func (l *RegistryLookup) Find(e164 string) (name, imported string, err error) {
+	n, err := numberKey(e164)
+	if err != nil {
+		return "", "", err
+	}
+	err = l.stmt.QueryRow(n).Scan(&name, &imported)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("registry lookup: %w", err)
+	}
+	return name, imported, nil
+}
+
+// Close releases the lookup.
+func (l *RegistryLookup) Close() error { return l.stmt.Close() }
+
+// numberKey is the integer a registry keeps a number as: its E.164 digits.
+func numberKey(e164 string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimPrefix(e164, "+"), 10, 64)
+	if err != nil || !strings.HasPrefix(e164, "+") {
+		return 0, fmt.Errorf("registry number %q is not in E.164 form", e164)
+	}
+	return n, nil
+}
