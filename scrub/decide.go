@@ -182,6 +182,11 @@ func (d *Decider) decideIn(raw, region, keyword, file string, row int) (dec Deci
 	}
 	if dec.Clean() {
 		dec = d.rules(dec, region, keyword, mismatch)
+	} else if d.Registries != nil && (dec.Reason == ReasonBlacklisted || dec.Reason == ReasonOptedOut) {
+		// The list wins; the detail says the registry matched too.
+		if name, _, err := d.Registries.Find(dec.Number.E164); err == nil && name != "" {
+			dec.Detail += "; also on registry " + name
+		}
 	}
 	return d.decided(dec, file, row), mismatch
 }

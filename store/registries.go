@@ -37,6 +37,20 @@ type RegistryChange struct {
 // its numbers; otherwise the changes are applied to them. It returns how
 // many numbers the registry holds after.
 func (s *Store) ImportRegistry(ctx context.Context, name, region string, full bool, changes []RegistryChange, at time.Time) (int, error) {
+	i := 0
+	return s.StreamRegistry(ctx, name, region, full, func() (RegistryChange, bool, error) {
+		if i == len(changes) {
+			return RegistryChange{}, false, nil
+		}
+		i++
+		return changes[i-1], true, nil
+	}, at)
+}
+
+// StreamRegistry is ImportRegistry for changes read one by one from next
+// (until it returns false), so that a registry of hundreds of millions of
+// numbers is never held in memory. An error from next rolls it all back.
+func (s *Store) StreamRegistry(ctx context.Context, name, region string, full bool, next func() (RegistryChange, bool, error), at time.Time) (int, error) {
 	var count int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stamp := at.UTC().Format(timeFormat)
@@ -59,7 +73,14 @@ func (s *Store) ImportRegistry(ctx context.Context, name, region string, full bo
 			return err
 		}
 		defer del.Close()
-		for _, c := range changes {
+		for {
+			c, more, err := next()
+			if err != nil {
+				return err
+			}
+			if !more {
+				break
+			}
 			n, err := numberKey(c.E164)
 			if err != nil {
 				return err

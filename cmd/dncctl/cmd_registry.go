@@ -93,48 +93,30 @@ func runRegistryImport(ctx context.Context, opts *registryImportOptions) error {
 	if refusedPath == "" {
 		refusedPath = filepath.Clean(opts.Name + ".refused.csv")
 	}
-	var changes []store.RegistryChange
-	var refused []registryLine
-	for _, file := range opts.Files {
-		err := readRegistryFile(file, norm, opts.Changes,
-			func(c store.RegistryChange) { changes = append(changes, c) },
-			func(l registryLine) { refused = append(refused, l) })
-		if err != nil {
-			return err
-		}
-	}
-	var report exporters.Writer
-	if len(refused) > 0 {
-		if report, err = exporters.Create(refusedPath, exporters.CSV, []string{"source_file", "line", "text", "reason"}, exporters.Options{}); err != nil {
-			return err
-		}
-		defer report.Abort()
-		for _, l := range refused {
-			if err := report.Write([]string{l.file, strconv.Itoa(l.line), l.text, l.reason}); err != nil {
-				return err
-			}
-		}
-	}
 	st, err := opts.OpenStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	count, err := st.ImportRegistry(ctx, opts.Name, normRegion(opts.Region), opts.Full, changes, opts.Now())
+	lines := &registryLines{opts: opts, norm: norm, refusedPath: refusedPath}
+	count, err := st.StreamRegistry(ctx, opts.Name, normRegion(opts.Region), opts.Full, lines.start(ctx), opts.Now())
+	lines.stop()
 	if err != nil {
+		lines.abort()
 		return err
 	}
-	if report != nil {
-		if err := report.Commit(); err != nil {
+	if lines.report != nil {
+		if err := lines.report.Commit(); err != nil {
 			return fmt.Errorf("the registry was imported, but the refused-lines report was not written: %w", err)
 		}
 		fmt.Fprintf(opts.IO.ErrOut, "Refused lines: %s\n", refusedPath)
 	}
+	read, refused := lines.read, lines.refused
 	kind := "full"
 	if opts.Changes {
 		kind = "changes"
 	}
-	_, err = fmt.Fprintf(opts.IO.Out, "%s: %s import: %d lines read, %d refused; the registry holds %d numbers\n", opts.Name, kind, len(changes)+len(refused), len(refused), count)
+	_, err = fmt.Fprintf(opts.IO.Out, "%s: %s import: %d lines read, %d refused; the registry holds %d numbers\n", opts.Name, kind, read, refused, count)
 	return err
 }
 
@@ -191,4 +173,97 @@ func age(now, t time.Time) string {
 		return "never imported"
 	}
 	return fmt.Sprintf("%dd", int(now.Sub(t).Hours()/24))
+}
+
+// registryLines feeds the lines of a registry import's files to the store
+// one by one, from a goroutine reading them, so that a registry is never
+// held in memory; refused lines go straight to their report.
+type registryLines struct {
+	opts        *registryImportOptions
+	norm        *scrub.Normalizer
+	refusedPath string
+	report      exporters.Writer
+	read        int
+	refused     int
+	cancel      context.CancelFunc
+	done        chan struct{}
+}
+
+type lineOrError struct {
+	c   store.RegistryChange
+	err error
+}
+
+// start begins reading and returns the store's next function.
+func (l *registryLines) start(ctx context.Context) func() (store.RegistryChange, bool, error) {
+	ctx, l.cancel = context.WithCancel(ctx)
+	l.done = make(chan struct{})
+	ch := make(chan lineOrError, 4096)
+	go func() {
+		defer close(l.done)
+		defer close(ch)
+		send := func(x lineOrError) bool {
+			select {
+			case ch <- x:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		for _, file := range l.opts.Files {
+			stopped := false
+			err := readRegistryFile(file, l.norm, l.opts.Changes,
+				func(c store.RegistryChange) {
+					l.read++
+					stopped = stopped || !send(lineOrError{c: c})
+				},
+				func(r registryLine) {
+					l.read++
+					l.refused++
+					if err := l.writeRefused(r); err != nil && !stopped {
+						stopped = !send(lineOrError{err: err})
+					}
+				})
+			if err != nil {
+				send(lineOrError{err: err})
+				return
+			}
+			if stopped || ctx.Err() != nil {
+				return
+			}
+		}
+	}()
+	return func() (store.RegistryChange, bool, error) {
+		x, ok := <-ch
+		if !ok {
+			if err := ctx.Err(); err != nil {
+				return store.RegistryChange{}, false, err
+			}
+			return store.RegistryChange{}, false, nil
+		}
+		return x.c, x.err == nil, x.err
+	}
+}
+
+func (l *registryLines) writeRefused(r registryLine) error {
+	if l.report == nil {
+		w, err := exporters.Create(l.refusedPath, exporters.CSV, []string{"source_file", "line", "text", "reason"}, exporters.Options{})
+		if err != nil {
+			return err
+		}
+		l.report = w
+	}
+	return l.report.Write([]string{r.file, strconv.Itoa(r.line), r.text, r.reason})
+}
+
+// stop ends the reading goroutine and waits for it.
+func (l *registryLines) stop() {
+	l.cancel()
+	<-l.done
+}
+
+func (l *registryLines) abort() {
+	if l.report != nil {
+		l.report.Abort()
+	}
 }
