@@ -56,6 +56,11 @@ func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by strin
 			return err
 		}
 		defer stmt.Close()
+		audit, err := s.newAuditor(ctx, tx, at)
+		if err != nil {
+			return err
+		}
+		defer audit.close()
 		stamp := at.UTC().Format(timeFormat)
 		for i, e := range entries {
 			res, err := stmt.ExecContext(ctx, string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, stamp, by,
@@ -68,6 +73,11 @@ func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by strin
 				return err
 			}
 			added[i] = n > 0
+			if added[i] {
+				if err := audit.record(ctx, "add", string(e.List), e.E164, describeEntry(e)); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -103,6 +113,11 @@ func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []stri
 			return err
 		}
 		defer stmt.Close()
+		audit, err := s.newAuditor(ctx, tx, at)
+		if err != nil {
+			return err
+		}
+		defer audit.close()
 		stamp := at.UTC().Format(timeFormat)
 		for i, n := range numbers {
 			res, err := stmt.ExecContext(ctx, stamp, by, reason, string(list), n, scope.Prefix,
@@ -115,6 +130,15 @@ func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []stri
 				return err
 			}
 			removed[i] = int(count)
+			if count > 0 {
+				detail := fmt.Sprintf("%d entries; reason: %s", count, reason)
+				if scope != (Scope{}) {
+					detail = fmt.Sprintf("%d entries (channel %q, campaign %q, prefix %v); reason: %s", count, scope.Channel, scope.Campaign, scope.Prefix, reason)
+				}
+				if err := audit.record(ctx, "remove", string(list), n, detail); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})
@@ -127,18 +151,48 @@ func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []stri
 // PurgeExpired ends every active entry whose expiry has passed at now,
 // recorded like a removal ("expired"), and says how many there were.
 func (s *Store) PurgeExpired(ctx context.Context, now time.Time, by string) (int, error) {
-	var n int64
+	var n int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stamp := now.UTC().Format(timeFormat)
-		res, err := tx.ExecContext(ctx, `UPDATE entries SET removed_at = ?, removed_by = ?, removed_reason = 'expired'
-			WHERE removed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?`, stamp, by, stamp)
+		rows, err := tx.QueryContext(ctx, `SELECT id, list, e164, expires_at FROM entries
+			WHERE removed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id`, stamp)
 		if err != nil {
 			return fmt.Errorf("purge expired entries: %w", err)
 		}
-		n, err = res.RowsAffected()
-		return err
+		type expired struct {
+			id                    int64
+			list, e164, expiresAt string
+		}
+		var due []expired
+		for rows.Next() {
+			var e expired
+			if err := rows.Scan(&e.id, &e.list, &e.e164, &e.expiresAt); err != nil {
+				rows.Close()
+				return err
+			}
+			due = append(due, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		audit, err := s.newAuditor(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		defer audit.close()
+		for _, e := range due {
+			if _, err := tx.ExecContext(ctx, `UPDATE entries SET removed_at = ?, removed_by = ?, removed_reason = 'expired' WHERE id = ?`, stamp, by, e.id); err != nil {
+				return fmt.Errorf("purge expired entries: %w", err)
+			}
+			if err := audit.record(ctx, "purge", e.list, e.e164, "expired "+e.expiresAt); err != nil {
+				return err
+			}
+		}
+		n = len(due)
+		return nil
 	})
-	return int(n), err
+	return n, err
 }
 
 func nullTime(t time.Time) any {

@@ -73,6 +73,7 @@ func (s *Store) StreamRegistry(ctx context.Context, name, region string, full bo
 			return err
 		}
 		defer del.Close()
+		var adds, deletes int
 		for {
 			c, more, err := next()
 			if err != nil {
@@ -88,6 +89,9 @@ func (s *Store) StreamRegistry(ctx context.Context, name, region string, full bo
 			stmt := add
 			if c.Delete {
 				stmt = del
+				deletes++
+			} else {
+				adds++
 			}
 			if _, err := stmt.ExecContext(ctx, name, n); err != nil {
 				return fmt.Errorf("registry %s: %s: %w", name, c.E164, err)
@@ -96,12 +100,19 @@ func (s *Store) StreamRegistry(ctx context.Context, name, region string, full bo
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registry_numbers WHERE registry = ?`, name).Scan(&count); err != nil {
 			return err
 		}
-		column := "last_change_at"
+		column, detail := "last_change_at", fmt.Sprintf("change list: %d adds, %d deletes; the registry holds %d numbers", adds, deletes, count)
 		if full {
-			column = "last_full_at"
+			column, detail = "last_full_at", fmt.Sprintf("full import: the registry holds %d numbers", count)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE registries SET count = ?, `+column+` = ? WHERE name = ?`, count, stamp, name)
-		return err
+		if _, err := tx.ExecContext(ctx, `UPDATE registries SET count = ?, `+column+` = ? WHERE name = ?`, count, stamp, name); err != nil {
+			return err
+		}
+		audit, err := s.newAuditor(ctx, tx, at)
+		if err != nil {
+			return err
+		}
+		defer audit.close()
+		return audit.record(ctx, "registry-import", name, "", detail)
 	})
 	return count, err
 }

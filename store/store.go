@@ -48,8 +48,9 @@ func OpenExisting(ctx context.Context, path string) (*Store, error) {
 
 // Store is an open dncctl store.
 type Store struct {
-	db   *sql.DB
-	path string
+	db    *sql.DB
+	path  string
+	actor Actor // who changes are recorded as made by
 }
 
 // Open opens the store at path, creating it (mode 0600, directory 0700) and

@@ -28,8 +28,11 @@ type factory struct {
 	// read before a command runs.
 	ConfigFile string
 	Config     *fileConfig
-	Now        func() time.Time
-	User       func() string
+	// Command is the running command's path ("dncctl optout add"), for the
+	// audit log: never its arguments, which may hold numbers.
+	Command string
+	Now     func() time.Time
+	User    func() string
 }
 
 func newFactory(io *iostreams) *factory {
@@ -46,7 +49,12 @@ func (f *factory) StorePath() string {
 
 // OpenStore opens (and on first use creates) the store.
 func (f *factory) OpenStore(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, f.StorePath())
+	st, err := store.Open(ctx, f.StorePath())
+	if err != nil {
+		return nil, err
+	}
+	st.SetActor(store.Actor{Command: f.Command, User: f.User()})
+	return st, nil
 }
 
 // OpenStoreToCheck opens the store that scrub and check read. Unless

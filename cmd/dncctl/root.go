@@ -45,7 +45,7 @@ Keys are flag names: db, region, channel, phone-col, format, out-dir.`,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := applyConfig(cmd, f.ConfigFile)
-			f.Config = cfg
+			f.Config, f.Command = cfg, cmd.CommandPath()
 			return err
 		},
 	}
@@ -68,6 +68,7 @@ Keys are flag names: db, region, channel, phone-col, format, out-dir.`,
 		newListCmd(f, scrub.ListWhitelist),
 		newReviewCmd(f),
 		newRegistryCmd(f),
+		newAuditCmd(f),
 		newConfigCmd(f),
 		newPurgeCmd(f),
 		newVersionCmd(f),
