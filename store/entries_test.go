@@ -475,3 +475,24 @@ func TestConcurrentWriters(t *testing.T) {
 		}
 	}
 }
+
+// remove --campaign names the campaign as typed: any case removes it.
+func TestRemoveCampaignCase(t *testing.T) {
+	const a = "+34612345678"
+	ctx := context.Background()
+	s := openTest(t)
+	mustAdd(t, s, t0,
+		Entry{List: scrub.ListOptOut, E164: a, Channel: scrub.ChannelAll, Campaign: "Spring"},
+		Entry{List: scrub.ListOptOut, E164: a, Channel: scrub.ChannelAll, Campaign: "autumn"},
+	)
+	removed, err := s.RemoveWhere(ctx, scrub.ListOptOut, []string{a}, Scope{Campaign: " spring"}, "asked", t1, "luis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(removed, []int{1}) {
+		t.Errorf("removed = %v, want [1]", removed)
+	}
+	if got := entries(t, s, Query{List: scrub.ListOptOut}); len(got) != 1 || got[0].Campaign != "autumn" {
+		t.Errorf("active = %+v, want the autumn entry alone", got)
+	}
+}

@@ -30,6 +30,7 @@ func (r Registry) Updated() time.Time {
 // RegistryChange is one line of a registry import: a number to add, or to delete.
 type RegistryChange struct {
 	E164   string
+	Hash   string // in a hashed registry (StreamHashedRegistry), the hash instead of E164
 	Delete bool
 }
 
@@ -51,6 +52,10 @@ func (s *Store) ImportRegistry(ctx context.Context, name, region string, full bo
 // (until it returns false), so that a registry of hundreds of millions of
 // numbers is never held in memory. An error from next rolls it all back.
 func (s *Store) StreamRegistry(ctx context.Context, name, region string, full bool, next func() (RegistryChange, bool, error), at time.Time) (int, error) {
+	return s.streamRegistry(ctx, name, region, registryKind{}, full, next, at)
+}
+
+func (s *Store) streamRegistry(ctx context.Context, name, region string, kind registryKind, full bool, next func() (RegistryChange, bool, error), at time.Time) (int, error) {
 	var count int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stamp := at.UTC().Format(timeFormat)
@@ -58,17 +63,15 @@ func (s *Store) StreamRegistry(ctx context.Context, name, region string, full bo
 			ON CONFLICT (name) DO UPDATE SET region = excluded.region`, name, region); err != nil {
 			return fmt.Errorf("registry %s: %w", name, err)
 		}
-		if full {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM registry_numbers WHERE registry = ?`, name); err != nil {
-				return fmt.Errorf("registry %s: %w", name, err)
-			}
+		if err := setRegistryKind(ctx, tx, name, kind, full); err != nil {
+			return err
 		}
-		add, err := tx.PrepareContext(ctx, `INSERT INTO registry_numbers (registry, number) VALUES (?, ?) ON CONFLICT DO NOTHING`)
+		add, err := tx.PrepareContext(ctx, `INSERT INTO `+kind.table()+` (registry, `+kind.column()+`) VALUES (?, ?) ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return err
 		}
 		defer add.Close()
-		del, err := tx.PrepareContext(ctx, `DELETE FROM registry_numbers WHERE registry = ? AND number = ?`)
+		del, err := tx.PrepareContext(ctx, `DELETE FROM `+kind.table()+` WHERE registry = ? AND `+kind.column()+` = ?`)
 		if err != nil {
 			return err
 		}
@@ -82,7 +85,7 @@ func (s *Store) StreamRegistry(ctx context.Context, name, region string, full bo
 			if !more {
 				break
 			}
-			n, err := numberKey(c.E164)
+			n, err := kind.key(c)
 			if err != nil {
 				return err
 			}
@@ -94,15 +97,18 @@ func (s *Store) StreamRegistry(ctx context.Context, name, region string, full bo
 				adds++
 			}
 			if _, err := stmt.ExecContext(ctx, name, n); err != nil {
-				return fmt.Errorf("registry %s: %s: %w", name, c.E164, err)
+				return fmt.Errorf("registry %s: %s%s: %w", name, c.E164, c.Hash, err)
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registry_numbers WHERE registry = ?`, name).Scan(&count); err != nil {
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+kind.table()+` WHERE registry = ?`, name).Scan(&count); err != nil {
 			return err
 		}
 		column, detail := "last_change_at", fmt.Sprintf("change list: %d adds, %d deletes; the registry holds %d numbers", adds, deletes, count)
 		if full {
 			column, detail = "last_full_at", fmt.Sprintf("full import: the registry holds %d numbers", count)
+		}
+		if kind.hash != "" {
+			detail += ", as " + kind.String()
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE registries SET count = ?, `+column+` = ? WHERE name = ?`, count, stamp, name); err != nil {
 			return err
@@ -146,7 +152,8 @@ func (s *Store) Registries(ctx context.Context) ([]Registry, error) {
 // RegistryLookup finds numbers in the registries, one indexed query each:
 // registries are too large to load for a run.
 type RegistryLookup struct {
-	stmt *sql.Stmt
+	stmt   *sql.Stmt
+	hashed *hashedRegistries // nil when no registry is hashed
 }
 
 // NewRegistryLookup prepares lookups; Close releases them.
@@ -157,28 +164,39 @@ func (s *Store) NewRegistryLookup(ctx context.Context) (*RegistryLookup, error) 
 	if err != nil {
 		return nil, fmt.Errorf("prepare registry lookup: %w", err)
 	}
-	return &RegistryLookup{stmt: stmt}, nil
+	hashed, err := s.loadHashedRegistries(ctx)
+	if err != nil {
+		stmt.Close()
+		return nil, err
+	}
+	return &RegistryLookup{stmt: stmt, hashed: hashed}, nil
 }
 
 // Find returns the registry a number is on, and when that registry was
-// imported; "" when it is on none.
+// imported; "" when it is on none. A hashed registry under a key the lookup
+// was not given (UseKeys) is an error.
 func (l *RegistryLookup) Find(e164 string) (name, imported string, err error) {
 	n, err := numberKey(e164)
 	if err != nil {
 		return "", "", err
 	}
 	err = l.stmt.QueryRow(n).Scan(&name, &imported)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", "", nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return "", "", fmt.Errorf("registry lookup: %w", err)
+	}
+	if l.hashed != nil {
+		return l.hashed.find(e164, name, imported)
 	}
 	return name, imported, nil
 }
 
 // Close releases the lookup.
-func (l *RegistryLookup) Close() error { return l.stmt.Close() }
+func (l *RegistryLookup) Close() error {
+	if l.hashed != nil {
+		l.hashed.close()
+	}
+	return l.stmt.Close()
+}
 
 // numberKey is the integer a registry keeps a number as: its E.164 digits.
 func numberKey(e164 string) (int64, error) {

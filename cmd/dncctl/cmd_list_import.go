@@ -29,6 +29,11 @@ type listImportOptions struct {
 	Delimiter string
 	Refused   string
 	entryFlags
+	// Hashed reads a partner's hashed list (hashed.go); ChannelSet says
+	// --channel was given, over the file's channel column.
+	Hashed     bool
+	ChannelSet bool
+	hashFlags
 }
 
 func newListImportCmd(f *factory, list scrub.List) *cobra.Command {
@@ -44,14 +49,14 @@ of them are added or, on error, none.
 It prints how many numbers were added, already present and refused. Refused
 rows (empty or invalid numbers) are written with the reason to a report,
 --refused (default: <stem>.refused.csv beside the input); a refused row does
-not stop the others from being added.
+not stop the others from being added.` + hashedImportHelp(list) + `
 
 Exit status:
   0  done (refused rows, if any, are in the report)
   1  failed: nothing was added
   2  usage error`,
 		Example: fmt.Sprintf(`  dncctl %[1]s import numbers.txt --region ES --reason "legacy list"
-  dncctl %[1]s import crm-export.xlsx --phone-col "Teléfono" --region ES --source import`, list),
+  dncctl %[1]s import crm-export.xlsx --phone-col "Teléfono" --region ES --source import`, list) + hashedImportExample(list),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("import takes one file, got %d", len(args))
@@ -59,7 +64,7 @@ Exit status:
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.File = args[0]
+			opts.File, opts.ChannelSet = args[0], cmd.Flags().Changed("channel")
 			return runListImport(cmd.Context(), opts)
 		},
 	}
@@ -69,6 +74,11 @@ Exit status:
 	cmd.Flags().StringVar(&opts.Delimiter, "delimiter", "", "CSV delimiter: , ; tab | (default: detected)")
 	cmd.Flags().StringVar(&opts.Refused, "refused", "", "report of refused rows (default: <stem>.refused.csv beside the input)")
 	bindConfig(cmd.Flags(), "phone-col")
+	if list != scrub.ListWhitelist {
+		cmd.Flags().BoolVar(&opts.Hashed, "hashed", false, "the file holds a partner's hashes of numbers, not numbers")
+		cmd.Flags().StringVar(&opts.Hash, "hash", "", "with --hashed, the hashes' kind: sha256 or hmac-sha256 (default sha256)")
+		cmd.Flags().StringVar(&opts.KeyFile, "key-file", "", "with --hash hmac-sha256, the key shared with the partner (its fingerprint is recorded)")
+	}
 	return cmd
 }
 
@@ -76,6 +86,9 @@ Exit status:
 var refusedColumns = []string{"source_file", "source_row", "phone_raw", "reason", "detail"}
 
 func runListImport(ctx context.Context, opts *listImportOptions) error {
+	if opts.Hashed || opts.Hash != "" || opts.KeyFile != "" {
+		return runHashedImport(ctx, opts)
+	}
 	channels, err := opts.channels(opts.List)
 	if err != nil {
 		return err
@@ -138,6 +151,7 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		if err != nil {
 			return err
 		}
+		fields = scrub.StoredPhones(src, fields, cols)
 		var values []string
 		for _, c := range cols {
 			if c < len(fields) {

@@ -20,16 +20,18 @@ import (
 type listShowOptions struct {
 	IO        *iostreams
 	OpenStore storeOpener
+	Now       func() time.Time
 	List      scrub.List
 	Format    string
 	All       bool
 	Out       string
+	hashFlags // export --hash: a partner's copy, hashed (hashed.go)
 }
 
 // newListShowCmd makes "list" (for people, a table by default) and "export"
 // (for files and other programs, CSV by default, optionally to --out).
 func newListShowCmd(f *factory, list scrub.List, verb string) *cobra.Command {
-	opts := &listShowOptions{IO: f.IO, OpenStore: f.OpenStore, List: list}
+	opts := &listShowOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now, List: list}
 	short, defaultFormat := "Show the "+string(list)+" list", "table"
 	if verb == "export" {
 		short, defaultFormat = "Export the "+string(list)+" list as CSV or JSON", "csv"
@@ -42,7 +44,8 @@ with when, by whom and why they were removed.
 
 Columns: e164, list, channel, tag, reason, source, added_at, added_by, status
 (active or removed), removed_at, removed_by, removed_reason, campaign,
-expires_at, prefix. Times are UTC.
+expires_at, prefix. Times are UTC. An entry from a partner's hashed list
+shows its hash as e164, after its kind: sha256:1e41ef…` + hashedExportHelp(list, verb) + `
 
 Exit status:
   0  done
@@ -50,7 +53,7 @@ Exit status:
   2  usage error`,
 		Example: fmt.Sprintf(`  dncctl %[1]s %[2]s
   dncctl %[1]s %[2]s --all --format json
-  dncctl %[1]s export --out %[1]s-backup.csv`, list, verb),
+  dncctl %[1]s export --out %[1]s-backup.csv`, list, verb) + hashedExportExample(list, verb),
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runListShow(cmd.Context(), opts)
@@ -62,10 +65,14 @@ Exit status:
 	if verb == "export" {
 		fl.StringVar(&opts.Out, "out", "", "write to this file (atomically) instead of standard output")
 	}
+	if verb == "export" && list != scrub.ListWhitelist {
+		fl.StringVar(&opts.Hash, "hash", "", "export hashes instead of numbers, for a partner: sha256 or hmac-sha256")
+		fl.StringVar(&opts.KeyFile, "key-file", "", "the key shared with the partner, for --hash hmac-sha256")
+	}
 	return cmd
 }
 
-var entryColumns = []string{"e164", "list", "channel", "tag", "reason", "source", "added_at", "added_by", "status", "removed_at", "removed_by", "removed_reason", "campaign", "expires_at", "prefix"}
+var entryColumns = []string{"e164", "list", "channel", "tag", "reason", "source", "added_at", "added_by", "status", "removed_at", "removed_by", "removed_reason", "campaign", "expires_at", "prefix", "evidence"}
 
 type entryJSON struct {
 	E164          string `json:"e164"`
@@ -83,17 +90,18 @@ type entryJSON struct {
 	Campaign      string `json:"campaign,omitempty"`
 	ExpiresAt     string `json:"expires_at,omitempty"`
 	Prefix        bool   `json:"prefix,omitempty"`
+	Evidence      string `json:"evidence,omitempty"`
 }
 
 func entryRecord(e store.Entry) entryJSON {
 	r := entryJSON{
-		E164: e.E164, List: string(e.List), Channel: string(e.Channel), Tag: e.Tag, Reason: e.Reason, Source: e.Source,
+		E164: entryNumber(e), List: string(e.List), Channel: string(e.Channel), Tag: e.Tag, Reason: e.Reason, Source: e.Source,
 		AddedAt: e.AddedAt.UTC().Format(time.RFC3339), AddedBy: e.AddedBy, Status: "active",
 	}
 	if !e.Active() {
 		r.Status, r.RemovedAt, r.RemovedBy, r.RemovedReason = "removed", e.RemovedAt.UTC().Format(time.RFC3339), e.RemovedBy, e.RemovedReason
 	}
-	r.Campaign, r.Prefix = e.Campaign, e.Prefix
+	r.Campaign, r.Prefix, r.Evidence = e.Campaign, e.Prefix, e.Evidence
 	if !e.ExpiresAt.IsZero() {
 		r.ExpiresAt = e.ExpiresAt.UTC().Format(time.RFC3339)
 	}
@@ -105,7 +113,7 @@ func (r entryJSON) fields() []string {
 	if r.Prefix {
 		prefix = "yes"
 	}
-	return []string{r.E164, r.List, r.Channel, r.Tag, r.Reason, r.Source, r.AddedAt, r.AddedBy, r.Status, r.RemovedAt, r.RemovedBy, r.RemovedReason, r.Campaign, r.ExpiresAt, prefix}
+	return []string{r.E164, r.List, r.Channel, r.Tag, r.Reason, r.Source, r.AddedAt, r.AddedBy, r.Status, r.RemovedAt, r.RemovedBy, r.RemovedReason, r.Campaign, r.ExpiresAt, prefix, r.Evidence}
 }
 
 func checkShowFormat(format string) error {
@@ -119,6 +127,9 @@ func checkShowFormat(format string) error {
 func runListShow(ctx context.Context, opts *listShowOptions) error {
 	if err := checkShowFormat(opts.Format); err != nil {
 		return err
+	}
+	if opts.Hash != "" || opts.KeyFile != "" {
+		return runHashedExport(ctx, opts)
 	}
 	st, err := opts.OpenStore(ctx)
 	if err != nil {

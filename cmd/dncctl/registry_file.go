@@ -25,8 +25,9 @@ type registryLine struct {
 // the archive), line by line: a number (national or E.164), "areacode,number"
 // (the US National DNC Registry's form), either followed by an add or delete
 // flag (A, D, add, delete) in change lists. Lines that are not a valid
-// number are refused, never dropped unsaid.
-func readRegistryFile(path string, norm *scrub.Normalizer, changes bool, add func(store.RegistryChange), refuse func(registryLine)) error {
+// number are refused, never dropped unsaid. A hashed registry's lines hold
+// a hash (64 hex digits) instead of a number.
+func readRegistryFile(path string, norm *scrub.Normalizer, hashed, changes bool, add func(store.RegistryChange), refuse func(registryLine)) error {
 	readers, closeAll, err := openRegistryFile(path)
 	if err != nil {
 		return err
@@ -40,7 +41,7 @@ func readRegistryFile(path string, norm *scrub.Normalizer, changes bool, add fun
 			if text == "" || strings.HasPrefix(text, "#") {
 				continue
 			}
-			c, why, err := parseRegistryLine(text, norm, changes)
+			c, why, err := parseRegistryLine(text, norm, hashed, changes)
 			if err != nil {
 				return fmt.Errorf("%s line %d: %w", path, n, err)
 			}
@@ -59,7 +60,7 @@ func readRegistryFile(path string, norm *scrub.Normalizer, changes bool, add fun
 
 // parseRegistryLine reads one line: the change, or why the line is refused,
 // or an error that must stop the import.
-func parseRegistryLine(text string, norm *scrub.Normalizer, changes bool) (store.RegistryChange, string, error) {
+func parseRegistryLine(text string, norm *scrub.Normalizer, hashed, changes bool) (store.RegistryChange, string, error) {
 	fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\t' || r == '|' })
 	for i := range fields {
 		fields[i] = strings.TrimSpace(fields[i])
@@ -77,6 +78,17 @@ func parseRegistryLine(text string, norm *scrub.Normalizer, changes bool) (store
 			// with its few lines: stop, and leave the registry as it is.
 			return c, "", fmt.Errorf("%q has an add or delete flag: this is a change list, import it with --changes", text)
 		}
+	}
+	if hashed {
+		if len(fields) != 1 {
+			return c, "want one hash a line", nil
+		}
+		h, err := scrub.ParseHash(fields[0])
+		if err != nil {
+			return c, err.Error(), nil
+		}
+		c.Hash = h
+		return c, "", nil
 	}
 	number := strings.Join(fields, "")
 	if len(fields) > 2 {
