@@ -1,8 +1,10 @@
 package exporters
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"os"
 	"path/filepath"
 )
@@ -14,6 +16,10 @@ type AtomicFile struct {
 	f        *os.File
 	finished bool // synced and closed, ready to be renamed
 	done     bool // renamed into place, or aborted
+	// sum and size cover the bytes as written, so that a run can record
+	// what it publishes without reading its outputs back.
+	sum  hash.Hash
+	size int64
 }
 
 // CreateAtomic starts an atomic file that will be named final. The temporary
@@ -23,7 +29,7 @@ func CreateAtomic(final string) (*AtomicFile, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", final, unwrapPath(err))
 	}
-	return &AtomicFile{final: final, f: f}, nil
+	return &AtomicFile{final: final, f: f, sum: sha256.New()}, nil
 }
 
 // Name is the file's final name.
@@ -32,6 +38,8 @@ func (a *AtomicFile) Name() string { return a.final }
 // Write writes to the temporary file.
 func (a *AtomicFile) Write(p []byte) (int, error) {
 	n, err := a.f.Write(p)
+	a.sum.Write(p[:n])
+	a.size += int64(n)
 	if err != nil {
 		err = fmt.Errorf("write %s: %w", a.final, unwrapPath(err))
 	}

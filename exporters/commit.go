@@ -1,6 +1,7 @@
 package exporters
 
 import (
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -92,4 +93,31 @@ func CommitAll(outs ...Output) error {
 		syncDir(dir)
 	}
 	return nil
+}
+
+// Digest is what a finished output holds: its size and SHA-256, of the
+// bytes as they were written.
+type Digest struct {
+	Path   string // the final name
+	Size   int64
+	SHA256 string // hex
+}
+
+// FinishAll finishes outputs (flushed, synced and closed under their
+// temporary names) without putting any in place, and returns what each
+// holds, so that a caller can record what it is about to publish before
+// CommitAll renames them. On error, every output is aborted.
+func FinishAll(outs ...Output) ([]Digest, error) {
+	digests := make([]Digest, len(outs))
+	for i, o := range outs {
+		if err := o.finish(); err != nil {
+			for _, o := range outs {
+				o.Abort()
+			}
+			return nil, err
+		}
+		a := o.staged()
+		digests[i] = Digest{Path: a.final, Size: a.size, SHA256: hex.EncodeToString(a.sum.Sum(nil))}
+	}
+	return digests, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/dncctl/dncctl/exporters"
 	"github.com/dncctl/dncctl/importers"
 	"github.com/dncctl/dncctl/scrub"
+	"github.com/dncctl/dncctl/store"
 )
 
 type scrubOptions struct {
@@ -42,13 +43,21 @@ type scrubOptions struct {
 	Source      string
 	OnlyWhite   bool
 	AllowStale  bool
-	CallableAt  string
+	// AllowPending lets numbers in the review queue through (recorded).
+	AllowPending bool
+	CallableAt   string
 	// WhitelistFirst writes the rows with a whitelisted number first.
 	WhitelistFirst bool
+	// KeyFiles hold the HMAC keys of partners' hashed lists and registries.
+	KeyFiles []string
+	// Certificate is where to write the run's proof of scrub as JSON.
+	Certificate string
+	// Actor is who the run is recorded as made by.
+	Actor func() store.Actor
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
-	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now, Rules: func() *fileConfig { return f.Config }}
+	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now, Rules: func() *fileConfig { return f.Config }, Actor: f.actor}
 	cmd := &cobra.Command{
 		Use:   "scrub [flags] FILE...",
 		Short: "Write a clean call list and a rejection report for lead files",
@@ -77,7 +86,9 @@ summary, and rejected as REGION_MISMATCH with --strict-region.
 
 Reasons: NO_PHONE (empty cell), INVALID_NUMBER, EXCEL_PRECISION_LOST (a
 number Excel wrote as 8.61381E+12), MALFORMED_ROW (more fields than the
-header), BLACKLISTED, OPTED_OUT, REGION_MISMATCH, and DUPLICATE (a number
+header), BLACKLISTED, OPTED_OUT, PENDING_REVIEW (a number in the review
+queue: see dncctl review list; --allow-pending lets it through, recorded in
+the summary), REGION_MISMATCH, and DUPLICATE (a number
 already written to a clean file in this run, across all its inputs).
 A blacklisted or opted-out number is rejected on every row it appears; the
 blacklist comes before opt-outs, and both beat the whitelist.
@@ -86,9 +97,19 @@ The store must exist and hold opt-outs or blacklist entries: a mistyped
 --db must not pass every number. --allow-empty-store (on the command line
 only) scrubs anyway.
 
+A partner's hashed lists and registries are matched by hashing each
+number. Those hashed with HMAC-SHA-256 need their key (--key-file,
+repeatable, or key-file in the config): without it, or with another key,
+scrub refuses to run rather than pass the numbers they stand for.
+
 Every row read is either in the clean file or dropped. Outputs appear only when the whole
 run has succeeded: a failed or interrupted run leaves no file under a final
 name. A summary goes to standard error (and to --summary-json as JSON).
+
+Before its outputs appear, the run is recorded in the store, with an audit
+record: the SHA-256 of every input and output, the counts, the state of the
+lists and registries, and the policy (see dncctl runs). --certificate also
+writes that record as JSON with the outputs. So the store must be writable.
 
 Exit status:
   0  the outputs were written
@@ -101,7 +122,10 @@ Exit status:
   dncctl scrub leads.csv --region CN --channel sms --out-dir out/ --summary-json out/summary.json
 
   # a CRM export on standard input, phone in the column "Móvil"
-  crm-export | dncctl scrub - --phone-col Móvil --region ES --out-dir /srv/dialer`,
+  crm-export | dncctl scrub - --phone-col Móvil --region ES --out-dir /srv/dialer
+
+  # with its proof of scrub beside the outputs
+  dncctl scrub leads.csv --region ES --out-dir out/ --certificate out/leads.certificate.json`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("no input file: give one or more lead files, or - for standard input")
@@ -122,12 +146,14 @@ Exit status:
 	fl.BoolVar(&opts.WhitelistFirst, "whitelist-first", false, "write the rows with a whitelisted number first in the clean file")
 	fl.BoolVar(&opts.OnlyWhite, "whitelist-only", false, "keep only whitelisted numbers (NOT_WHITELISTED for the others)")
 	fl.StringVar(&opts.CallableAt, "callable-at", "", "keep only numbers legal to call at this time (RFC 3339, e.g. 2026-11-23T19:00:00Z), by the policies' calling_hours")
+	fl.BoolVar(&opts.AllowPending, "allow-pending", false, "let numbers waiting in the review queue through instead of rejecting them as PENDING_REVIEW (recorded in the summary)")
 	fl.BoolVar(&opts.AllowStale, "allow-stale", false, "write the clean list even if a registry the policies require is missing or too old (recorded in the summary)")
 	fl.StringVar(&opts.Campaign, "campaign", "", "campaign or brand: its own list entries apply besides the global ones")
 	fl.StringVar(&opts.Channel, "channel", "voice", "campaign channel, selects the opt-outs that apply: voice, sms, whatsapp, email")
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
 	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	fl.StringVar(&opts.Certificate, "certificate", "", "also write the run's proof of scrub (hashes, counts, lists, policy) as JSON to this file")
 	fl.StringVar(&opts.Encoding, "encoding", "", "text encoding of CSV inputs: utf-8, utf-16le, utf-16be, gbk, gb18030, windows-1252, latin1 (default: detected)")
 	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV delimiter: , ; tab | (default: detected from the header line)")
 	fl.StringVar(&opts.Sheet, "sheet", "", "workbook sheet to scrub (default: the first visible one)")
@@ -135,6 +161,8 @@ Exit status:
 	fl.IntVar(&opts.HeaderRow, "header-row", 0, "the header's row number, when title rows above it hide it (default: found among the first 20 rows)")
 	fl.BoolVar(&opts.ExcelBOM, "excel-compatible", false, "start CSV outputs with a UTF-8 byte-order mark, so Excel opens them with the right characters")
 	fl.BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "scrub even if the store does not exist or has no opt-outs or blacklist entries")
+	fl.StringArrayVar(&opts.KeyFiles, "key-file", nil, "HMAC key of a partner's hashed list or registry (repeatable): required while the store holds any")
+	bindConfig(fl, "key-file")
 	for _, name := range []string{"region", "region-col", "strict-region", "phone-col", "channel", "campaign", "out-dir", "format", "excel-compatible"} {
 		bindConfig(fl, name)
 	}
@@ -176,21 +204,32 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 		return err
 	}
 
+	keys, err := readHashKeys(opts.KeyFiles)
+	if err != nil {
+		return err
+	}
 	st, err := opts.OpenStore(ctx, opts.AllowEmpty)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	idx, err := st.LoadIndex(ctx, scrub.Scope{Channel: channel, Campaign: opts.Campaign, Now: opts.Now()})
+	idx, err := st.LoadIndex(ctx, scrub.Scope{Channel: channel, Campaign: opts.Campaign, Now: opts.Now()}, keys...)
 	if err != nil {
-		return err
+		return explainMissingKey(err)
 	}
 	if idx.Suppressions() == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no entries for %s campaigns: only invalid numbers and duplicates will be removed.\n", st.Path(), channel)
 	}
+	if opts.AllowPending {
+		idx.AllowPending()
+	}
 
 	started := opts.Now()
-	run := &scrubRun{opts: opts, decider: scrub.NewDecider(norm, idx), summary: scrub.NewSummary()}
+	proof, err := startProof(ctx, opts, st, outputs, started)
+	if err != nil {
+		return err
+	}
+	run := &scrubRun{opts: proof.opts, decider: scrub.NewDecider(norm, idx), summary: scrub.NewSummary()}
 	run.decider.StrictRegion = opts.Strict
 	run.decider.Source, run.decider.WhitelistOnly = opts.Source, opts.OnlyWhite
 	run.decider.At = started
@@ -212,6 +251,9 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	if lookup != nil {
 		defer lookup.Close()
 		run.decider.Registries = lookup
+		if err := lookup.UseKeys(keys...); err != nil {
+			return explainMissingKey(err)
+		}
 	}
 	defer run.abort()
 	for _, out := range outputs {
@@ -230,11 +272,13 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 		}
 		run.outputs = append(run.outputs, summary)
 	}
-	// Every output, the summary too, appears at once or not at all.
-	if err := exporters.CommitAll(run.outputs...); err != nil {
+	// Every output, the summary and certificate too, appears at once or not
+	// at all, and only once the run is recorded in the store.
+	if err := proof.commit(ctx, run, regs, stale); err != nil {
 		return err
 	}
 	printSummary(opts.IO, run.summary)
+	proof.printRun(opts.IO)
 	return nil
 }
 
@@ -320,6 +364,8 @@ type summaryJSON struct {
 	Source   string `json:"source,omitempty"`
 	// WhitelistOnly says the run kept only whitelisted numbers.
 	WhitelistOnly bool `json:"whitelist_only,omitempty"`
+	// AllowPending says numbers in the review queue were let through.
+	AllowPending bool `json:"allow_pending,omitempty"`
 	// StaleRegistriesAllowed are the required registries that could not be
 	// checked, passed over with --allow-stale.
 	StaleRegistriesAllowed []string `json:"stale_registries_allowed,omitempty"`
@@ -333,7 +379,7 @@ type summaryJSON struct {
 // startSummaryJSON writes the --summary-json document to a temporary file,
 // committed with the outputs.
 func startSummaryJSON(opts *scrubOptions, sum *scrub.Summary, channel scrub.Channel, storePath string, started time.Time, stale []string) (*exporters.AtomicFile, error) {
-	doc := summaryJSON{StaleRegistriesAllowed: stale, Source: opts.Source, WhitelistOnly: opts.OnlyWhite,
+	doc := summaryJSON{StaleRegistriesAllowed: stale, Source: opts.Source, WhitelistOnly: opts.OnlyWhite, AllowPending: opts.AllowPending,
 		Summary: sum, Channel: string(channel), Campaign: opts.Campaign, Region: strings.ToUpper(opts.Region), Store: storePath,
 		StartedAt: started.UTC().Format(time.RFC3339), FinishedAt: opts.Now().UTC().Format(time.RFC3339), Version: version,
 	}
@@ -381,6 +427,9 @@ func printSummary(io *iostreams, sum *scrub.Summary) {
 	}
 	if n := sum.Extensions; n > 0 {
 		fmt.Fprintf(w, "  %d clean numbers have an extension: it is not in phone_e164 (the phone cell keeps it)\n", n)
+	}
+	if n := sum.PendingAllowed; n > 0 {
+		fmt.Fprintf(w, "  %d clean numbers are waiting in the review queue, let through by --allow-pending\n", n)
 	}
 	if n := sum.WhitelistConflicts; n > 0 {
 		fmt.Fprintf(w, "  %d whitelisted numbers are opted out or blacklisted: they were not called; look at why\n", n)
