@@ -48,7 +48,7 @@ type RegistryLookup interface {
 // Reasons lists every reason in the order summaries print them.
 // The order is the precedence: when several apply, the first is reported.
 var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonCheckFailed,
-	ReasonBlacklisted, ReasonOptedOut, ReasonRegistry, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
+	ReasonBlacklisted, ReasonOptedOut, ReasonPendingReview, ReasonRegistry, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
 	ReasonOutsideHours, ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
 
 // Decision is the verdict on one phone value.
@@ -58,6 +58,9 @@ type Decision struct {
 	Detail      string
 	Priority    string // the whitelist tag of a callable number
 	Whitelisted bool   // the number is on the whitelist (for this run)
+	// PendingAllowed marks a number in the review queue let through by a run
+	// that allows pending reviews: the summary counts them.
+	PendingAllowed bool
 }
 
 // Conflict reports a whitelisted number that is suppressed anyway: the
@@ -92,6 +95,13 @@ func Check(n *Normalizer, idx *Index, raw string) Decision {
 		}
 	case m.OptOut != nil:
 		d.Reason, d.Detail = ReasonOptedOut, m.OptOut.Describe()
+	}
+	if p, ok := idx.Pending(num.E164); ok && d.Clean() {
+		if idx.allowPending {
+			d.PendingAllowed = true
+		} else {
+			d.Reason, d.Detail = ReasonPendingReview, p.Describe()
+		}
 	}
 	if m.Whitelist != nil {
 		d.Whitelisted = true

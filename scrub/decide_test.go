@@ -72,7 +72,7 @@ func TestDecisionString(t *testing.T) {
 
 func TestReasonsListsEveryReason(t *testing.T) {
 	want := []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonCheckFailed,
-		ReasonBlacklisted, ReasonOptedOut, ReasonRegistry, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
+		ReasonBlacklisted, ReasonOptedOut, ReasonPendingReview, ReasonRegistry, ReasonBlockedSource, ReasonRegionNotAllowed, ReasonBlockedPrefix, ReasonTypeNotAllowed, ReasonKeyword,
 		ReasonOutsideHours, ReasonRegionMismatch, ReasonNotWhitelisted, ReasonDuplicate}
 	if strings.Join(reasonStrings(Reasons), ",") != strings.Join(reasonStrings(want), ",") {
 		t.Errorf("Reasons = %v, want %v", Reasons, want)

@@ -2,6 +2,7 @@ package scrub
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -21,6 +22,11 @@ type Entry struct {
 	// Prefix marks a blacklist entry whose E164 is a prefix: it covers every
 	// number that starts with it (+34803: a premium-rate range).
 	Prefix bool
+	// Hash, if not "", marks an entry from a partner's hashed list: E164
+	// holds the hash of a number in hex, never the number.
+	Hash HashKind
+	// HashKey is the fingerprint of the key an HMAC-SHA-256 hash was made with.
+	HashKey string
 }
 
 // Describe is the entry as written in a rejection's detail: which list, when
@@ -32,6 +38,9 @@ func (e Entry) Describe() string {
 	}
 	if e.List == ListOptOut {
 		s += " (" + string(e.Channel) + ")"
+	}
+	if e.Hash != "" {
+		s += " via " + string(e.Hash) + " hash"
 	}
 	if e.Campaign != "" {
 		s += " for campaign " + e.Campaign
@@ -65,6 +74,10 @@ type Index struct {
 	maxPrefix int              // the longest prefix, in bytes
 	optout    map[string]Entry
 	whitelist map[string]Entry
+	hashed    hashedLists        // entries from partners' hashed lists
+	pending   map[string]Pending // numbers in the review queue
+	// allowPending lets the numbers in the review queue through.
+	allowPending bool
 }
 
 // NewIndex returns an empty index for a campaign on channel.
@@ -87,11 +100,16 @@ func (x *Index) Channel() Channel { return x.scope.Channel }
 // Add records an active entry. Opt-outs for other channels than the index's
 // are ignored: a number that opted out of SMS may still be called.
 func (x *Index) Add(e Entry) error {
-	if e.Campaign != "" && e.Campaign != x.scope.Campaign {
+	// Campaign names are typed by hand on each command: "Spring" on the
+	// entry and "spring" on the run are one campaign.
+	if c := strings.TrimSpace(e.Campaign); c != "" && !strings.EqualFold(c, strings.TrimSpace(x.scope.Campaign)) {
 		return nil // another campaign's entry
 	}
 	if !e.ExpiresAt.IsZero() && !x.scope.Now.IsZero() && !x.scope.Now.Before(e.ExpiresAt) {
 		return nil // expired, not yet purged
+	}
+	if e.Hash != "" {
+		return x.hashed.add(e, x.scope.Channel)
 	}
 	switch {
 	case e.Prefix && e.List != ListBlacklist:
@@ -128,12 +146,14 @@ func keepOldest(m map[string]Entry, e Entry) {
 
 // Len is the number of entries that apply to the run.
 func (x *Index) Len() int {
-	return len(x.blacklist) + len(x.prefixes) + len(x.optout) + len(x.whitelist)
+	return len(x.blacklist) + len(x.prefixes) + len(x.optout) + len(x.whitelist) + x.hashed.len()
 }
 
 // Suppressions is the number of entries that can stop a number being
 // called in this run: blacklist entries and opt-outs for its channel.
-func (x *Index) Suppressions() int { return len(x.blacklist) + len(x.prefixes) + len(x.optout) }
+func (x *Index) Suppressions() int {
+	return len(x.blacklist) + len(x.prefixes) + len(x.optout) + x.hashed.len()
+}
 
 // Match is what the index knows of one number.
 type Match struct {
@@ -160,5 +180,6 @@ func (x *Index) Find(e164 string) Match {
 	if e, ok := x.whitelist[e164]; ok {
 		m.Whitelist = &e
 	}
+	x.hashed.find(e164, &m)
 	return m
 }

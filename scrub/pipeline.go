@@ -111,9 +111,7 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 		if err != nil {
 			return err
 		}
-		if rs, ok := in.Source.(RawSource); ok {
-			fields = storedPhones(fields, rs.RawFields(), in.PhoneColumns)
-		}
+		fields = StoredPhones(in.Source, fields, in.PhoneColumns)
 		var v rowVerdict
 		if len(fields) > len(header) && !allEmpty(fields[len(header):]) {
 			v = malformedRow(in, header, keep, fields, row)
@@ -177,6 +175,16 @@ func allEmpty(fields []string) bool {
 // maxExcelDigits is the precision of Excel's numbers: a numeric cell with
 // more digits has lost the rest.
 const maxExcelDigits = 15
+
+// StoredPhones is the row src last gave, with the phone columns of a
+// spreadsheet read from the values stored (see storedPhones), so that every
+// command reads a workbook's numbers as scrub does.
+func StoredPhones(src Source, fields []string, phoneCols []int) []string {
+	if rs, ok := src.(RawSource); ok {
+		return storedPhones(fields, rs.RawFields(), phoneCols)
+	}
+	return fields
+}
 
 // storedPhones puts in each phone column holding a number the digits Excel
 // stored rather than what its number format shows (8.61E+12, 13812345678.00,

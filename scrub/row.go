@@ -30,6 +30,7 @@ type rowVerdict struct {
 	mismatches    int        // numbers in another country than the row's region
 	extensions    int        // callable numbers written with an extension
 	conflicts     int        // whitelisted numbers suppressed anyway
+	pendingPassed int        // callable numbers in the review queue (--allow-pending)
 	regions       []string   // the region of each callable number
 	whitelisted   bool       // a callable number of the row is whitelisted
 	unknownRegion bool       // the row's region cell was not a country dncctl knows
@@ -126,6 +127,9 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 		}
 		if f.dec.Clean() && f.dec.Number.Extension != "" {
 			v.extensions++
+		}
+		if f.dec.Clean() && f.dec.PendingAllowed {
+			v.pendingPassed++
 		}
 		if f.dec.Clean() {
 			v.regions = append(v.regions, f.dec.Number.Region)

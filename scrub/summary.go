@@ -21,6 +21,9 @@ type Counts struct {
 	// WhitelistConflicts are whitelisted numbers suppressed anyway (opted
 	// out or blacklisted): someone should look at why.
 	WhitelistConflicts int `json:"whitelist_conflicts"`
+	// PendingAllowed are callable numbers still in the review queue, let
+	// through because the run allowed pending reviews (--allow-pending).
+	PendingAllowed int `json:"pending_review_allowed"`
 	// CleanByRegion counts the callable numbers of each region.
 	CleanByRegion map[string]int `json:"clean_numbers_by_region"`
 }
@@ -91,6 +94,7 @@ func (c *Counts) count(v rowVerdict) {
 	}
 	c.Extensions += v.extensions
 	c.WhitelistConflicts += v.conflicts
+	c.PendingAllowed += v.pendingPassed
 	c.RegionMismatches += v.mismatches
 	if v.unknownRegion {
 		c.UnknownRegions++

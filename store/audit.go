@@ -28,7 +28,7 @@ type AuditRecord struct {
 	At       time.Time
 	Command  string
 	User     string
-	Action   string // add, remove, purge, registry-import
+	Action   string // add, remove, purge, registry-import, scrub
 	List     string
 	E164     string
 	Detail   string
@@ -163,8 +163,14 @@ func describeEntry(e Entry) string {
 	if e.Source != "" {
 		parts = append(parts, "source "+e.Source)
 	}
+	if !e.Since.IsZero() {
+		parts = append(parts, "known since "+e.Since.UTC().Format(timeFormat))
+	}
 	if e.Reason != "" {
 		parts = append(parts, "reason: "+e.Reason)
+	}
+	if e.Evidence != "" {
+		parts = append(parts, "evidence: "+e.Evidence)
 	}
 	return strings.Join(parts, "; ")
 }

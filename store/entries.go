@@ -29,6 +29,17 @@ type Entry struct {
 	Campaign      string    // the one campaign it applies to; "" for every campaign
 	ExpiresAt     time.Time // when it stops applying; zero for never
 	Prefix        bool      // blacklist only: E164 is a prefix covering a range
+	// Evidence is what the entry rests on (the raw reply, the calls); "" for
+	// entries typed by hand.
+	Evidence string
+	// Since, if not zero, is when the company learned of it (a reply's
+	// time), recorded as added_at instead of the time of the change.
+	Since time.Time
+	// Hash, if not "", marks an entry from a partner's hashed list: E164
+	// holds the hash of a number in lower-case hex (see scrub.HashKind).
+	Hash scrub.HashKind
+	// HashKey is the fingerprint of an HMAC-SHA-256 hash's key.
+	HashKey string
 }
 
 // Active reports whether the entry still suppresses (or, on the whitelist, prioritizes).
@@ -37,54 +48,77 @@ func (e Entry) Active() bool { return e.RemovedAt.IsZero() }
 // Scrub is the entry as the engine uses it.
 func (e Entry) Scrub() scrub.Entry {
 	return scrub.Entry{List: e.List, E164: e.E164, Channel: e.Channel, Tag: e.Tag, Reason: e.Reason, Source: e.Source,
-		AddedAt: e.AddedAt, Campaign: e.Campaign, ExpiresAt: e.ExpiresAt, Prefix: e.Prefix}
+		AddedAt: e.AddedAt, Campaign: e.Campaign, ExpiresAt: e.ExpiresAt, Prefix: e.Prefix, Hash: e.Hash, HashKey: e.HashKey}
 }
 
 // Add inserts entries in one transaction, stamped with at and by. An entry
 // whose number is already active on the same list (and channel) is left as it
 // is; added[i] says whether entries[i] was new.
 func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by string) (added []bool, err error) {
-	added = make([]bool, len(entries))
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		// ON CONFLICT DO NOTHING skips only a number already active; unlike
-		// INSERT OR IGNORE it does not also skip an entry a CHECK refuses.
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO entries
-			(list, e164, channel, tag, reason, source, added_at, added_by, campaign, expires_at, prefix)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		audit, err := s.newAuditor(ctx, tx, at)
-		if err != nil {
-			return err
-		}
-		defer audit.close()
-		stamp := at.UTC().Format(timeFormat)
-		for i, e := range entries {
-			res, err := stmt.ExecContext(ctx, string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, stamp, by,
-				e.Campaign, nullTime(e.ExpiresAt), e.Prefix)
-			if err != nil {
-				return fmt.Errorf("add %s to %s: %w", e.E164, e.List, err)
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			added[i] = n > 0
-			if added[i] {
-				if err := audit.record(ctx, "add", string(e.List), e.E164, describeEntry(e)); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	res, err := s.Apply(ctx, Changes{Add: entries}, at, by)
+	return res.Added, err
+}
+
+// addIn inserts entries in tx; see Add.
+func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries []Entry, at time.Time, by string) ([]bool, error) {
+	added := make([]bool, len(entries))
+	// ON CONFLICT DO NOTHING skips only a number already active; unlike
+	// INSERT OR IGNORE it does not also skip an entry a CHECK refuses.
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO entries
+		(list, e164, channel, tag, reason, source, added_at, added_by, campaign, expires_at, prefix, evidence, hash_kind, hash_key)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`)
 	if err != nil {
 		return nil, err
 	}
+	defer stmt.Close()
+	stamp := at.UTC().Format(timeFormat)
+	for i, e := range entries {
+		addedAt := stamp
+		if !e.Since.IsZero() && e.Since.Before(at) {
+			addedAt = e.Since.UTC().Format(timeFormat)
+		}
+		res, err := stmt.ExecContext(ctx, string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, addedAt, by,
+			e.Campaign, nullTime(e.ExpiresAt), e.Prefix, e.Evidence, string(e.Hash), e.HashKey)
+		if err != nil {
+			return nil, fmt.Errorf("add %s to %s: %w", e.E164, e.List, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
+		}
+		if added[i] = n > 0; added[i] {
+			if err := audit.record(ctx, "add", string(e.List), auditNumber(e), describeEntry(e)); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if added[i], err = extendIn(ctx, tx, audit, e); err != nil {
+			return nil, err
+		}
+	}
 	return added, nil
+}
+
+// extendIn lengthens the active entry e collides with when e lasts longer
+// (or for ever): a permanent request must not expire with an earlier
+// temporary hold. It reports whether it did.
+func extendIn(ctx context.Context, tx *sql.Tx, audit *auditor, e Entry) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE entries SET expires_at = ?
+		WHERE list = ? AND e164 = ? AND channel = ? AND campaign = ? AND prefix = ? AND removed_at IS NULL
+		AND expires_at IS NOT NULL AND (? IS NULL OR expires_at < ?)`,
+		nullTime(e.ExpiresAt), string(e.List), e.E164, string(e.Channel), e.Campaign, e.Prefix, nullTime(e.ExpiresAt), nullTime(e.ExpiresAt))
+	if err != nil {
+		return false, fmt.Errorf("extend %s on %s: %w", e.E164, e.List, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err
+	}
+	until := "never expires now"
+	if !e.ExpiresAt.IsZero() {
+		until = "expires " + e.ExpiresAt.UTC().Format(timeFormat) + " now"
+	}
+	return true, audit.record(ctx, "extend", string(e.List), auditNumber(e), until+"; "+describeEntry(e))
 }
 
 // Remove ends the active entries of each number on list, in one transaction,
@@ -106,9 +140,11 @@ type Scope struct {
 func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []string, scope Scope, reason string, at time.Time, by string) (removed []int, err error) {
 	removed = make([]int, len(numbers))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		// A campaign matches as the index matches it, case and spaces aside
+		// (NOCASE folds ASCII letters only: "Ñ" is not "ñ" here).
 		stmt, err := tx.PrepareContext(ctx, `UPDATE entries SET removed_at = ?, removed_by = ?, removed_reason = ?
 			WHERE list = ? AND e164 = ? AND removed_at IS NULL AND prefix = ?
-			AND (? = '' OR channel = ?) AND (? = '' OR campaign = ?)`)
+			AND (? = '' OR channel = ?) AND (trim(?) = '' OR trim(campaign) = trim(?) COLLATE NOCASE)`)
 		if err != nil {
 			return err
 		}
@@ -154,7 +190,8 @@ func (s *Store) PurgeExpired(ctx context.Context, now time.Time, by string) (int
 	var n int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stamp := now.UTC().Format(timeFormat)
-		rows, err := tx.QueryContext(ctx, `SELECT id, list, e164, expires_at FROM entries
+		// A hashed entry is logged as auditNumber names it: kind:hash.
+		rows, err := tx.QueryContext(ctx, `SELECT id, list, iif(hash_kind = '', e164, hash_kind || ':' || e164), expires_at FROM entries
 			WHERE removed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ? ORDER BY id`, stamp)
 		if err != nil {
 			return fmt.Errorf("purge expired entries: %w", err)
@@ -219,7 +256,7 @@ func (s *Store) Entries(ctx context.Context, q Query, fn func(Entry) error) erro
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, list, e164, channel, tag, reason, source, added_at, added_by,
 			coalesce(removed_at, ''), coalesce(removed_by, ''), coalesce(removed_reason, ''),
-			campaign, coalesce(expires_at, ''), prefix
+			campaign, coalesce(expires_at, ''), prefix, evidence, hash_kind, hash_key
 		FROM entries
 		WHERE (? = '' OR list = ?) AND (? OR removed_at IS NULL)
 		AND (? = '' OR (removed_at IS NULL AND expires_at IS NOT NULL AND expires_at <= ?))
@@ -232,7 +269,7 @@ func (s *Store) Entries(ctx context.Context, q Query, fn func(Entry) error) erro
 		var e Entry
 		var list, channel, addedAt, removedAt, expiresAt string
 		if err := rows.Scan(&e.ID, &list, &e.E164, &channel, &e.Tag, &e.Reason, &e.Source, &addedAt, &e.AddedBy,
-			&removedAt, &e.RemovedBy, &e.RemovedReason, &e.Campaign, &expiresAt, &e.Prefix); err != nil {
+			&removedAt, &e.RemovedBy, &e.RemovedReason, &e.Campaign, &expiresAt, &e.Prefix, &e.Evidence, &e.Hash, &e.HashKey); err != nil {
 			return fmt.Errorf("read %s: %w", listName(q.List), err)
 		}
 		e.List, e.Channel = scrub.List(list), scrub.Channel(channel)
@@ -259,12 +296,22 @@ func (s *Store) Entries(ctx context.Context, q Query, fn func(Entry) error) erro
 	return nil
 }
 
-// LoadIndex reads every active entry into a new index for a run in scope
-// (its channel, campaign and time), in one query, so that a run sees one
-// consistent state.
-func (s *Store) LoadIndex(ctx context.Context, scope scrub.Scope) (*scrub.Index, error) {
+// LoadIndex reads every active entry and pending review into a new index
+// for a run in scope (its channel, campaign and time). The entries are read
+// in one query, so that a run sees one consistent state of the lists.
+//
+// Hashed entries made with HMAC-SHA-256 need their key among keys: an
+// entry under a key not given fails the load (a scrub.MissingKeyError).
+func (s *Store) LoadIndex(ctx context.Context, scope scrub.Scope, keys ...scrub.HashKey) (*scrub.Index, error) {
 	idx := scrub.NewScopedIndex(scope)
-	err := s.Entries(ctx, Query{}, func(e Entry) error { return idx.Add(e.Scrub()) })
+	idx.UseKeys(keys...)
+	// Reviews first: a review approved between the two reads is then seen
+	// as pending and its new entry as well, never as neither.
+	err := s.pendingReviews(ctx, func(p scrub.Pending) error { idx.AddPending(p); return nil })
+	if err != nil {
+		return nil, fmt.Errorf("load the review queue from %s: %w", s.path, err)
+	}
+	err = s.Entries(ctx, Query{}, func(e Entry) error { return idx.Add(e.Scrub()) })
 	if err != nil {
 		return nil, fmt.Errorf("load lists from %s: %w", s.path, err)
 	}

@@ -1,12 +1,9 @@
 package main
 
 import (
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,7 +40,7 @@ Exit status:
 		Example: `  dncctl audit verify`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := f.OpenStore(cmd.Context())
+			st, err := f.OpenExistingStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -103,7 +100,7 @@ Exit status:
 			if err := checkShowFormat(opts.Format); err != nil {
 				return err
 			}
-			st, err := f.OpenStore(cmd.Context())
+			st, err := f.OpenExistingStore(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -126,46 +123,9 @@ func auditFields(r store.AuditRecord) []string {
 }
 
 func writeAudit(cmd *cobra.Command, f *factory, st *store.Store, q store.AuditQuery, format string) error {
-	w := f.IO.Out
-	switch format {
-	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write(auditColumns)
-		if err := st.Audit(cmd.Context(), q, func(r store.AuditRecord) error { return cw.Write(auditFields(r)) }); err != nil {
-			return err
-		}
-		cw.Flush()
-		return cw.Error()
-	case "json":
-		enc := json.NewEncoder(w)
-		sep := "["
-		err := st.Audit(cmd.Context(), q, func(r store.AuditRecord) error {
-			rec := map[string]string{}
-			for i, v := range auditFields(r) {
-				rec[auditColumns[i]] = v
-			}
-			fmt.Fprint(w, sep)
-			sep = ","
-			return enc.Encode(rec)
-		})
-		if err != nil {
-			return err
-		}
-		if sep == "[" {
-			fmt.Fprint(w, "[")
-		}
-		_, err = fmt.Fprintln(w, "]")
+	out := newRecordWriter(f.IO.Out, format, auditColumns, []int{0, 1, 3, 2, 4, 5, 6, 7})
+	if err := st.Audit(cmd.Context(), q, func(r store.AuditRecord) error { return out.write(auditFields(r)) }); err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "id\tat\tuser\tcommand\taction\tlist\te164\tdetail")
-	err := st.Audit(cmd.Context(), q, func(r store.AuditRecord) error {
-		fl := auditFields(r)
-		_, err := fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fl[0], fl[1], fl[3], fl[2], fl[4], fl[5], fl[6], fl[7])
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return tw.Flush()
+	return out.close()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -22,6 +23,8 @@ type checkOptions struct {
 	Channel    string
 	Campaign   string
 	AllowEmpty bool
+	// KeyFiles hold the HMAC keys of partners' hashed lists and registries.
+	KeyFiles []string
 }
 
 func newCheckCmd(f *factory) *cobra.Command {
@@ -39,9 +42,13 @@ per number:
 apply too: a number they reject gets its reason in lower case
 (type_not_allowed, blocked_prefix, region_not_allowed…).
 
+A partner's hashed lists and registries hashed with HMAC-SHA-256 need
+their key (--key-file): without it check refuses to run, as scrub does.
+
 Exit status:
   0  every number may be called
-  1  failed (for example, the store cannot be read)
+  1  failed (for example, the store cannot be read, or a registry the
+     policies require for a callable number is missing or too old)
   2  usage error
   3  at least one number may not be called`,
 		Example: `  dncctl check +34612345678 +8613800138000
@@ -62,6 +69,8 @@ Exit status:
 	cmd.Flags().StringVar(&opts.Channel, "channel", "voice", "campaign channel: voice, sms, whatsapp, email")
 	cmd.Flags().StringVar(&opts.Campaign, "campaign", "", "campaign or brand: its own list entries apply besides the global ones")
 	cmd.Flags().BoolVar(&opts.AllowEmpty, "allow-empty-store", false, "check even if the store does not exist or has no opt-outs or blacklist entries")
+	cmd.Flags().StringArrayVar(&opts.KeyFiles, "key-file", nil, "HMAC key of a partner's hashed list or registry (repeatable): required while the store holds any")
+	bindConfig(cmd.Flags(), "key-file")
 	bindConfig(cmd.Flags(), "region")
 	bindConfig(cmd.Flags(), "channel")
 	bindConfig(cmd.Flags(), "campaign")
@@ -87,14 +96,18 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return &usageError{err: fmt.Errorf("--region: %w", err)}
 	}
+	keys, err := readHashKeys(opts.KeyFiles)
+	if err != nil {
+		return err
+	}
 	st, err := opts.OpenStore(ctx, opts.AllowEmpty)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	idx, err := st.LoadIndex(ctx, scrub.Scope{Channel: channel, Campaign: opts.Campaign, Now: opts.Now()})
+	idx, err := st.LoadIndex(ctx, scrub.Scope{Channel: channel, Campaign: opts.Campaign, Now: opts.Now()}, keys...)
 	if err != nil {
-		return err
+		return explainMissingKey(err)
 	}
 	if idx.Suppressions() == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no entries for %s campaigns.\n", st.Path(), channel)
@@ -103,17 +116,36 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if rules := opts.Rules(); rules != nil {
 		decider.Policies = rules.Policies
 	}
-	lookup, _, err := registryLookup(ctx, st)
+	lookup, regs, err := registryLookup(ctx, st)
 	if err != nil {
 		return err
 	}
 	if lookup != nil {
 		defer lookup.Close()
 		decider.Registries = lookup
+		if err := lookup.UseKeys(keys...); err != nil {
+			return explainMissingKey(err)
+		}
+	}
+	decisions := make([]scrub.Decision, len(opts.Numbers))
+	callable := &scrub.Summary{Counts: scrub.Counts{CleanByRegion: map[string]int{}}}
+	for i, raw := range opts.Numbers {
+		decisions[i] = decider.CheckNumber(raw)
+		if decisions[i].Clean() {
+			callable.CleanByRegion[decisions[i].Number.Region]++
+		}
+	}
+	// As in scrub: a number whose region requires a registry that is
+	// missing or stale cannot be said to be callable.
+	var stale *staleError
+	if _, err := checkRegistries(opts.Rules(), callable, regs, opts.Now(), false); errors.As(err, &stale) {
+		return fmt.Errorf("cannot say the numbers may be called: the policies require national registries that cannot be trusted for them: %s. Import them (dncctl registry import)", strings.Join(stale.problems, "; "))
+	} else if err != nil {
+		return err
 	}
 	allCallable := true
-	for _, raw := range opts.Numbers {
-		d := decider.CheckNumber(raw)
+	for i, raw := range opts.Numbers {
+		d := decisions[i]
 		first, detail := d.Number.E164, d.Detail
 		if first == "" {
 			first = strings.TrimSpace(raw)

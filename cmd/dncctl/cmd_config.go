@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/dncctl/dncctl/scrub"
 )
 
 func newConfigCmd(f *factory) *cobra.Command {
@@ -97,6 +99,17 @@ the compliance rules of the config file.`,
 			fmt.Fprintf(w, "policies.allowed_regions: %s\n", strings.Join(p.AllowedRegions, ", "))
 			fmt.Fprintf(w, "sources blocked: %s\n", strings.Join(p.BlockedSources, ", "))
 			fmt.Fprintf(w, "keywords: %s\n", strings.Join(p.Keywords, ", "))
+			stop, start := f.Config.StopWords, f.Config.StartWords
+			if stop == nil {
+				stop = scrub.DefaultStopWords
+			}
+			if start == nil {
+				start = scrub.DefaultStartWords
+			}
+			fmt.Fprintf(w, "replies.stop_words: %s\nreplies.start_words: %s\n", strings.Join(stop, ", "), strings.Join(start, ", "))
+			o := f.Config.Outcomes
+			fmt.Fprintf(w, "outcomes: opt-out on %s; review on %s; review after %d calls in a row under %s (%s)\n",
+				strings.Join(o.OptOut, ", "), strings.Join(o.Review, ", "), o.ShortCalls, o.ShortCall, strings.Join(o.ShortCallDispositions, ", "))
 			return nil
 		},
 	}

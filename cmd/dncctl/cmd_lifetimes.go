@@ -21,8 +21,12 @@ type reviewDueOptions struct {
 func newReviewCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "review",
-		Short: "Entries that need a person's attention",
-		Args:  cobra.NoArgs,
+		Short: "What needs a person's decision: flagged numbers, expiring entries",
+		Long: `Review holds what needs a person's decision: the review queue of numbers
+flagged as suspect (list, approve, reject), and the entries that expire soon
+(due). A number waiting in the queue is not called: scrub rejects it as
+PENDING_REVIEW.`,
+		Args: cobra.NoArgs,
 	}
 	opts := &reviewDueOptions{IO: f.IO, OpenStore: f.OpenStore, Now: f.Now}
 	due := &cobra.Command{
@@ -45,7 +49,7 @@ Exit status:
 	}
 	due.Flags().StringVar(&opts.Within, "within", "30d", "how far ahead to look: a span such as 30d or 12w")
 	due.Flags().StringVar(&opts.Format, "format", "table", "table, csv or json")
-	cmd.AddCommand(due)
+	cmd.AddCommand(newReviewListCmd(f), newReviewApproveCmd(f), newReviewRejectCmd(f), due)
 	return cmd
 }
 

@@ -59,6 +59,9 @@ func newListCmd(f *factory, list scrub.List) *cobra.Command {
 		newListShowCmd(f, list, "export"),
 		newListImportCmd(f, list),
 	)
+	if list == scrub.ListOptOut {
+		cmd.AddCommand(newRepliesCmd(f))
+	}
 	return cmd
 }
 

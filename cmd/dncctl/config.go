@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,6 +22,12 @@ type fileConfig struct {
 	// CallingHours are the policies' calling windows ("09:00-21:00"), by
 	// region ("" for the default).
 	CallingHours map[string]string
+	// StopWords and StartWords replace the default reply words when set
+	// (replies.stop_words, replies.start_words); nil for the defaults.
+	StopWords, StartWords []string
+	// Outcomes are the rules of outcomes import (outcomes.*), with the
+	// defaults for what the file does not set.
+	Outcomes scrub.OutcomeRules
 }
 
 type requiredRegistry struct {
@@ -29,7 +36,13 @@ type requiredRegistry struct {
 }
 
 // flagKeys are the config keys that set flags.
-var flagKeys = []string{"db", "region", "region-col", "strict-region", "phone-col", "channel", "campaign", "out-dir", "format", "excel-compatible"}
+var flagKeys = []string{"db", "region", "region-col", "strict-region", "phone-col", "channel", "campaign", "out-dir", "format", "excel-compatible", "key-file"}
+
+// replyKeys and outcomeKeys are the keys of the replies and outcomes sections.
+var (
+	replyKeys   = []string{"stop_words", "start_words"}
+	outcomeKeys = []string{"optout_dispositions", "review_dispositions", "short_call_seconds", "short_calls_in_a_row", "short_call_dispositions"}
+)
 
 // regionPolicyKeys are the keys a policy (default or a region's) may have.
 var regionPolicyKeys = []string{"allow_types", "block_prefixes", "calling_hours", "required_registries", "max_age"}
@@ -53,6 +66,9 @@ func decodeConfig(v configValues, path string) (*fileConfig, error) {
 			return nil, fmt.Errorf("config %s: %w", path, err)
 		}
 	}
+	// The default's max_age, read first: a region's registries without a
+	// max_age of their own keep it, since none would trust any age.
+	var defaultMaxAge time.Duration
 	// key is the policy's viper key (lower case); name is how errors say it.
 	readPolicy := func(key, name, region string) (scrub.RegionPolicy, error) {
 		prefix := key
@@ -71,13 +87,16 @@ func decodeConfig(v configValues, path string) (*fileConfig, error) {
 			rp.CallingHours = &hours
 			cfg.CallingHours[region] = h
 		}
-		maxAge := time.Duration(0)
+		maxAge := defaultMaxAge
 		if s := v.GetString(prefix + ".max_age"); s != "" {
 			d, err := parseSpan(s)
 			if err != nil {
 				return rp, fmt.Errorf("%s.max_age: %w", name, err)
 			}
 			maxAge = d
+		}
+		if region == "" {
+			defaultMaxAge = maxAge
 		}
 		for _, name := range v.GetStringSlice(prefix + ".required_registries") {
 			cfg.Required[region] = append(cfg.Required[region], requiredRegistry{Name: name, MaxAge: maxAge})
@@ -101,7 +120,7 @@ func decodeConfig(v configValues, path string) (*fileConfig, error) {
 	for name := range v.GetStringMap("sources") {
 		switch status := v.GetString("sources." + name + ".status"); status {
 		case "blocked":
-			p.BlockedSources = append(p.BlockedSources, name)
+			p.BlockedSources = append(p.BlockedSources, strings.TrimSpace(name))
 		case "", "allowed":
 		default:
 			return nil, fmt.Errorf("config %s: sources.%s.status: %q (want blocked or allowed)", path, name, status)
@@ -109,6 +128,17 @@ func decodeConfig(v configValues, path string) (*fileConfig, error) {
 	}
 	sort.Strings(p.BlockedSources)
 	p.Keywords = v.GetStringSlice("keywords")
+	if v.IsSet("replies.stop_words") {
+		if cfg.StopWords = v.GetStringSlice("replies.stop_words"); len(cfg.StopWords) == 0 {
+			return nil, fmt.Errorf("config %s: replies.stop_words is empty: no reply would ever be an opt-out", path)
+		}
+	}
+	if v.IsSet("replies.start_words") {
+		cfg.StartWords = v.GetStringSlice("replies.start_words")
+	}
+	if cfg.Outcomes, err = decodeOutcomeRules(v); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
 	if err := p.Check(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
@@ -132,6 +162,10 @@ func knownKey(key string) error {
 		return nil
 	case parts[0] == "sources" && len(parts) == 3 && parts[2] == "status":
 		return nil
+	case parts[0] == "replies" && len(parts) == 2 && contains(replyKeys, parts[1]):
+		return nil
+	case parts[0] == "outcomes" && len(parts) == 2 && contains(outcomeKeys, parts[1]):
+		return nil
 	}
 	return fmt.Errorf("unknown key %q", key)
 }
@@ -143,4 +177,38 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// decodeOutcomeRules reads the outcomes section over the default rules.
+func decodeOutcomeRules(v configValues) (scrub.OutcomeRules, error) {
+	r := scrub.DefaultOutcomeRules()
+	if v.IsSet("outcomes.optout_dispositions") {
+		r.OptOut = v.GetStringSlice("outcomes.optout_dispositions")
+	}
+	if v.IsSet("outcomes.review_dispositions") {
+		r.Review = v.GetStringSlice("outcomes.review_dispositions")
+	}
+	if v.IsSet("outcomes.short_call_dispositions") {
+		r.ShortCallDispositions = v.GetStringSlice("outcomes.short_call_dispositions")
+	}
+	count := func(key string, dst *int) error {
+		if !v.IsSet(key) {
+			return nil
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(v.GetString(key)))
+		if err != nil || n < 0 {
+			return fmt.Errorf("%s: %q is not a whole number", key, v.GetString(key))
+		}
+		*dst = n
+		return nil
+	}
+	seconds := int(r.ShortCall / time.Second)
+	if err := count("outcomes.short_call_seconds", &seconds); err != nil {
+		return r, err
+	}
+	r.ShortCall = time.Duration(seconds) * time.Second
+	if err := count("outcomes.short_calls_in_a_row", &r.ShortCalls); err != nil {
+		return r, err
+	}
+	return r, nil
 }

@@ -57,6 +57,22 @@ func (f *factory) OpenStore(ctx context.Context) (*store.Store, error) {
 	return st, nil
 }
 
+// OpenExistingStore opens the store for commands that only read what was
+// recorded: creating an empty store for a mistyped --db would answer "no
+// run wrote this file", or "the audit log is intact", about a store that
+// says otherwise.
+func (f *factory) OpenExistingStore(ctx context.Context) (*store.Store, error) {
+	st, err := store.OpenExisting(ctx, f.StorePath())
+	if errors.Is(err, store.ErrNoStore) {
+		return nil, fmt.Errorf("store %s does not exist: point --db at your store", f.StorePath())
+	}
+	if err != nil {
+		return nil, err
+	}
+	st.SetActor(store.Actor{Command: f.Command, User: f.User()})
+	return st, nil
+}
+
 // OpenStoreToCheck opens the store that scrub and check read. Unless
 // allowEmpty, it must exist and hold at least one opt-out or blacklist
 // entry: a mistyped --db, or cron's other HOME, must not pass every number.

@@ -1,0 +1,313 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/dncctl/dncctl/scrub"
+)
+
+// Review statuses.
+const (
+	ReviewPending  = "pending"
+	ReviewApproved = "approved"
+	ReviewRejected = "rejected"
+)
+
+// Review is a number flagged as suspect, waiting for (or given) a person's decision.
+type Review struct {
+	ID        int64
+	E164      string
+	Channel   scrub.Channel // the channel the suspicion concerns; all for every channel
+	Origin    string        // what flagged it: sms-reply, call-outcome
+	Suggested scrub.List    // the list approving it adds it to by default
+	Reason    string        // why it was flagged
+	Evidence  string        // the reply, the calls
+	FlaggedAt time.Time
+	FlaggedBy string
+	Status    string
+	DecidedAt time.Time
+	DecidedBy string
+	Decision  string // approved: the list; rejected: the reason
+	EntryID   int64  // approved: the entry that suppresses the number
+	New       bool   // approved: the entry was made by the approval (not in the store)
+}
+
+// ErrReviewDecided is returned when a review that is not pending is decided again.
+var ErrReviewDecided = errors.New("already decided")
+
+// ErrNoReview is returned for a review ID that does not exist.
+var ErrNoReview = errors.New("no such review")
+
+// Flag queues reviews in one transaction, with an audit record each. A
+// review with the same number, channel, origin and evidence as one already
+// on record (pending or decided) is not queued again: added[i] says whether
+// reviews[i] was new.
+func (s *Store) Flag(ctx context.Context, reviews []Review, at time.Time, by string) (added []bool, err error) {
+	res, err := s.Apply(ctx, Changes{Flag: reviews}, at, by)
+	return res.Flagged, err
+}
+
+// Changes are list entries to add and numbers to flag for review, made
+// together: an import of replies either records all it found or nothing.
+type Changes struct {
+	Add  []Entry
+	Flag []Review
+}
+
+// Applied says which changes were new: Added[i] for Add[i], Flagged[i] for Flag[i].
+type Applied struct {
+	Added, Flagged []bool
+}
+
+// Apply makes changes in one transaction, with their audit records.
+func (s *Store) Apply(ctx context.Context, c Changes, at time.Time, by string) (Applied, error) {
+	var res Applied
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		audit, err := s.newAuditor(ctx, tx, at)
+		if err != nil {
+			return err
+		}
+		defer audit.close()
+		if res.Added, err = addIn(ctx, tx, audit, c.Add, at, by); err != nil {
+			return err
+		}
+		res.Flagged, err = flagIn(ctx, tx, audit, c.Flag, at, by)
+		return err
+	})
+	if err != nil {
+		return Applied{}, err
+	}
+	return res, nil
+}
+
+func flagIn(ctx context.Context, tx *sql.Tx, audit *auditor, reviews []Review, at time.Time, by string) ([]bool, error) {
+	added := make([]bool, len(reviews))
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO reviews
+		(e164, channel, origin, suggested, reason, evidence, flagged_at, flagged_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return nil, err
+	}
+	defer stmt.Close()
+	stamp := at.UTC().Format(timeFormat)
+	for i, r := range reviews {
+		suggested := r.Suggested
+		if suggested == "" {
+			suggested = scrub.ListOptOut
+		}
+		channel := r.Channel
+		if channel == "" {
+			channel = scrub.ChannelAll
+		}
+		res, err := stmt.ExecContext(ctx, r.E164, string(channel), r.Origin, string(suggested), r.Reason, r.Evidence, stamp, by)
+		if err != nil {
+			return nil, fmt.Errorf("queue %s for review: %w", r.E164, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
+		}
+		if added[i] = n > 0; !added[i] {
+			continue
+		}
+		id, err := res.LastInsertId()
+		if err != nil {
+			return nil, err
+		}
+		detail := fmt.Sprintf("review %d (%s, channel %s, suggested %s): %s; evidence: %s", id, r.Origin, channel, suggested, r.Reason, r.Evidence)
+		if err := audit.record(ctx, "flag", "review", r.E164, detail); err != nil {
+			return nil, err
+		}
+	}
+	return added, nil
+}
+
+// ReviewQuery selects reviews.
+type ReviewQuery struct {
+	Status string  // "" for every status
+	IDs    []int64 // empty for every review
+}
+
+// Reviews calls fn for each review matching q, oldest first.
+func (s *Store) Reviews(ctx context.Context, q ReviewQuery, fn func(Review) error) error {
+	return reviewsIn(ctx, s.db, q, fn)
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func reviewsIn(ctx context.Context, db querier, q ReviewQuery, fn func(Review) error) error {
+	query := `SELECT id, e164, channel, origin, suggested, reason, evidence, flagged_at, flagged_by, status,
+		coalesce(decided_at, ''), coalesce(decided_by, ''), coalesce(decision, ''), coalesce(entry_id, 0)
+		FROM reviews WHERE (? = '' OR status = ?)`
+	args := []any{q.Status, q.Status}
+	if len(q.IDs) > 0 {
+		query += ` AND id IN (?` + strings.Repeat(", ?", len(q.IDs)-1) + `)`
+		for _, id := range q.IDs {
+			args = append(args, id)
+		}
+	}
+	rows, err := db.QueryContext(ctx, query+` ORDER BY id`, args...)
+	if err != nil {
+		return fmt.Errorf("read the review queue: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r Review
+		var channel, suggested, flaggedAt, decidedAt string
+		if err := rows.Scan(&r.ID, &r.E164, &channel, &r.Origin, &suggested, &r.Reason, &r.Evidence, &flaggedAt, &r.FlaggedBy,
+			&r.Status, &decidedAt, &r.DecidedBy, &r.Decision, &r.EntryID); err != nil {
+			return fmt.Errorf("read the review queue: %w", err)
+		}
+		r.Channel, r.Suggested = scrub.Channel(channel), scrub.List(suggested)
+		if r.FlaggedAt, err = parseTime(flaggedAt); err != nil {
+			return fmt.Errorf("review %d: flagged_at: %w", r.ID, err)
+		}
+		if decidedAt != "" {
+			if r.DecidedAt, err = parseTime(decidedAt); err != nil {
+				return fmt.Errorf("review %d: decided_at: %w", r.ID, err)
+			}
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the review queue: %w", err)
+	}
+	return nil
+}
+
+// pendingIn reads the reviews ids name, in tx, and refuses any that is
+// missing or already decided: a decision is all or nothing.
+func pendingIn(ctx context.Context, tx *sql.Tx, ids []int64) ([]Review, error) {
+	found := map[int64]Review{}
+	err := reviewsIn(ctx, tx, ReviewQuery{IDs: ids}, func(r Review) error {
+		found[r.ID] = r
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Review, 0, len(ids))
+	for _, id := range ids {
+		r, ok := found[id]
+		switch {
+		case !ok:
+			return nil, fmt.Errorf("review %d: %w", id, ErrNoReview)
+		case r.Status != ReviewPending:
+			return nil, fmt.Errorf("review %d: %w (%s by %s on %s)", id, ErrReviewDecided, r.Status, r.DecidedBy, r.DecidedAt.Format(time.DateOnly))
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Approve decides the reviews ids in one transaction: each number is added
+// to list (its suggested list when list is ""), with the review's evidence,
+// and the review is closed with a link to the entry. Nothing is changed if
+// any review is missing or already decided.
+func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at time.Time, by string) ([]Review, error) {
+	var done []Review
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		reviews, err := pendingIn(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		audit, err := s.newAuditor(ctx, tx, at)
+		if err != nil {
+			return err
+		}
+		defer audit.close()
+		stamp := at.UTC().Format(timeFormat)
+		for _, r := range reviews {
+			to := list
+			if to == "" {
+				to = r.Suggested
+			}
+			e := Entry{List: to, E164: r.E164, Reason: fmt.Sprintf("review %d: %s", r.ID, r.Reason), Source: r.Origin, Evidence: r.Evidence}
+			if to == scrub.ListOptOut {
+				e.Channel = r.Channel
+			}
+			added, err := addIn(ctx, tx, audit, []Entry{e}, at, by)
+			if err != nil {
+				return fmt.Errorf("approve review %d: %w", r.ID, err)
+			}
+			// The entry that now suppresses the number: the new one, or the
+			// one that was there already.
+			var entryID int64
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM entries WHERE list = ? AND e164 = ? AND channel = ?
+				AND campaign = '' AND prefix = 0 AND removed_at IS NULL`, string(e.List), e.E164, string(e.Channel)).Scan(&entryID); err != nil {
+				return fmt.Errorf("approve review %d: find its entry: %w", r.ID, err)
+			}
+			r.EntryID = entryID
+			if _, err := tx.ExecContext(ctx, `UPDATE reviews SET status = 'approved', decided_at = ?, decided_by = ?, decision = ?, entry_id = ? WHERE id = ?`,
+				stamp, by, string(to), entryID, r.ID); err != nil {
+				return fmt.Errorf("approve review %d: %w", r.ID, err)
+			}
+			what := "added to"
+			if !added[0] {
+				what = "already on"
+			}
+			if err := audit.record(ctx, "review-approve", string(to), r.E164, fmt.Sprintf("review %d: %s %s (entry %d)", r.ID, what, to, entryID)); err != nil {
+				return err
+			}
+			r.New = added[0]
+			r.Status, r.DecidedAt, r.DecidedBy, r.Decision = ReviewApproved, at.UTC().Truncate(time.Second), by, string(to)
+			done = append(done, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return done, nil
+}
+
+// Reject closes the reviews ids without adding the numbers anywhere, for
+// reason, in one transaction; nothing is changed if any is missing or
+// already decided.
+func (s *Store) Reject(ctx context.Context, ids []int64, reason string, at time.Time, by string) ([]Review, error) {
+	var done []Review
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		reviews, err := pendingIn(ctx, tx, ids)
+		if err != nil {
+			return err
+		}
+		audit, err := s.newAuditor(ctx, tx, at)
+		if err != nil {
+			return err
+		}
+		defer audit.close()
+		stamp := at.UTC().Format(timeFormat)
+		for _, r := range reviews {
+			if _, err := tx.ExecContext(ctx, `UPDATE reviews SET status = 'rejected', decided_at = ?, decided_by = ?, decision = ? WHERE id = ?`,
+				stamp, by, reason, r.ID); err != nil {
+				return fmt.Errorf("reject review %d: %w", r.ID, err)
+			}
+			if err := audit.record(ctx, "review-reject", "review", r.E164, fmt.Sprintf("review %d: %s", r.ID, reason)); err != nil {
+				return err
+			}
+			r.Status, r.DecidedAt, r.DecidedBy, r.Decision = ReviewRejected, at.UTC().Truncate(time.Second), by, reason
+			done = append(done, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return done, nil
+}
+
+// pendingReviews calls fn with each pending review, for the index.
+func (s *Store) pendingReviews(ctx context.Context, fn func(scrub.Pending) error) error {
+	return s.Reviews(ctx, ReviewQuery{Status: ReviewPending}, func(r Review) error {
+		return fn(scrub.Pending{ID: r.ID, E164: r.E164, Channel: r.Channel, Reason: r.Reason, FlaggedAt: r.FlaggedAt})
+	})
+}
