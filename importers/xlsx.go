@@ -19,14 +19,15 @@ import (
 // as Excel shows them (number formats applied), so dates and amounts in other
 // columns keep their meaning in the outputs.
 type xlsxReader struct {
-	name   string
-	sheet  string
-	file   *excelize.File
-	rows   *excelize.Rows // values as Excel shows them
-	raw    *excelize.Rows // the same rows' stored values, read in step
-	last   []string       // the stored values of the row Next returned
-	header []string
-	row    int
+	name      string
+	sheet     string
+	file      *excelize.File
+	rows      *excelize.Rows // values as Excel shows them
+	raw       *excelize.Rows // the same rows' stored values, read in step
+	last      []string       // the stored values of the row Next returned
+	header    []string
+	headerRow int
+	row       int
 }
 
 func openXLSX(path, sheet string) (Reader, error) {
@@ -72,7 +73,7 @@ func openXLSX(path, sheet string) (Reader, error) {
 		x.Close()
 		return nil, err
 	}
-	x.header, x.row = header, row
+	x.header, x.headerRow = header, row
 	return x, nil
 }
 
@@ -129,6 +130,10 @@ func firstVisibleSheet(f *excelize.File) (string, error) {
 
 func (x *xlsxReader) Header() []string { return x.header }
 
+// HeaderRow is the header's row number: blank rows above it are skipped
+// but keep their numbers, as in Excel.
+func (x *xlsxReader) HeaderRow() int { return x.headerRow }
+
 // Sheet is the name of the sheet being read.
 func (x *xlsxReader) Sheet() string { return x.sheet }
 
@@ -165,7 +170,9 @@ func quoteAll(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// Next skips rows that are entirely empty: a spreadsheet's blank rows are not leads.
+// Next skips rows that are entirely empty: a spreadsheet's blank rows are
+// not leads. Empty means nothing stored, not nothing shown: a number format
+// such as ";;;" shows a stored phone number as blank, and that row is a lead.
 func (x *xlsxReader) Next() ([]string, int, error) {
 	for x.rows.Next() {
 		x.raw.Next()
@@ -174,11 +181,17 @@ func (x *xlsxReader) Next() ([]string, int, error) {
 		if err != nil {
 			return nil, 0, &FileError{File: x.name, Row: x.row, Err: err}
 		}
-		if allBlank(cols) {
-			continue
-		}
 		if x.last, err = x.raw.Columns(excelize.Options{RawCellValue: true}); err != nil {
 			return nil, 0, &FileError{File: x.name, Row: x.row, Err: err}
+		}
+		if allBlank(cols) && allBlank(x.last) {
+			continue
+		}
+		// Trailing cells that show nothing are left out of cols but not of
+		// the stored values: pad cols so that the two line up, or a phone
+		// shown blank in the last column would be read as no phone at all.
+		if len(cols) < len(x.last) {
+			cols = append(cols, make([]string, len(x.last)-len(cols))...)
 		}
 		return cols, x.row, nil
 	}

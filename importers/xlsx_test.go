@@ -97,6 +97,13 @@ func TestXLSXHeaderNotOnRowOne(t *testing.T) {
 	if !reflect.DeepEqual(header, []string{"phone"}) || !reflect.DeepEqual(rows, []row{{4, []string{"612345678"}}}) {
 		t.Errorf("header %q, rows %v", header, rows)
 	}
+	// --header-row counts the blank rows above it: the header is row 3.
+	in, err := Open(path, Options{})
+	must(t, err)
+	defer in.Close()
+	if h, ok := in.(interface{ HeaderRow() int }); !ok || h.HeaderRow() != 3 {
+		t.Error("HeaderRow is not 3")
+	}
 }
 
 func TestXLSXErrors(t *testing.T) {
@@ -179,5 +186,39 @@ func TestXLSXErrors(t *testing.T) {
 				t.Errorf("error %q does not wrap %v", err, tt.is)
 			}
 		})
+	}
+}
+
+// A row whose cells show nothing (number format ";;;") but store a phone
+// number is a lead, not a blank row: dropped, it would be in neither output.
+func TestXLSXHiddenValues(t *testing.T) {
+	path := writeWorkbook(t, "leads.xlsx", func(f *excelize.File) {
+		setRow(t, f, "Sheet1", 1, "name", "phone")
+		setRow(t, f, "Sheet1", 2, "Ana", 612345678)
+		setRow(t, f, "Sheet1", 3, nil, 612345679)
+		hidden := ";;;"
+		style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &hidden})
+		must(t, err)
+		must(t, f.SetCellStyle("Sheet1", "B2", "B3", style))
+	})
+	in, err := Open(path, Options{})
+	must(t, err)
+	defer in.Close()
+	raw := in.(interface{ RawFields() []string })
+	var got []row
+	var stored []string
+	for {
+		fields, n, err := in.Next()
+		if err != nil {
+			break
+		}
+		got = append(got, row{n, fields})
+		stored = append(stored, raw.RawFields()[1])
+	}
+	if len(got) != 2 || got[1].Num != 3 || !reflect.DeepEqual(stored, []string{"612345678", "612345679"}) {
+		t.Errorf("rows %v, stored phones %q; want rows 2 and 3 with their numbers", got, stored)
+	}
+	if h, ok := in.(interface{ HeaderRow() int }); !ok || h.HeaderRow() != 1 {
+		t.Error("no HeaderRow 1")
 	}
 }

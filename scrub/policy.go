@@ -124,9 +124,17 @@ func (p *Policies) keywordIn(fields []string) (string, string) {
 	return "", ""
 }
 
-// SourceBlocked reports whether the lead source is blocked.
+// SourceBlocked reports whether the lead source is blocked. Case and
+// surrounding spaces do not count: the config's names come back lowercased
+// (viper) and --source is typed by hand, so "Vendor-ACME" must still match.
 func (p *Policies) SourceBlocked(source string) bool {
-	return p != nil && source != "" && slices.Contains(p.BlockedSources, source)
+	source = strings.TrimSpace(source)
+	if p == nil || source == "" {
+		return false
+	}
+	return slices.ContainsFunc(p.BlockedSources, func(b string) bool {
+		return strings.EqualFold(strings.TrimSpace(b), source)
+	})
 }
 
 // window is a number's calling window from at, and whether its region has

@@ -123,3 +123,25 @@ func TestRegistryDecisions(t *testing.T) {
 		}
 	}
 }
+
+// Viper lowercases the config's source names, and --source is typed by
+// hand: a blocked source must match whatever its case and spacing.
+func TestSourceBlocked(t *testing.T) {
+	p := &Policies{BlockedSources: []string{"vendor-acme", " Lead-Farm "}}
+	for source, want := range map[string]bool{
+		"vendor-acme":    true,
+		"Vendor-ACME":    true,
+		" VENDOR-acme\t": true,
+		"lead-farm":      true,
+		"vendor-acme2":   false,
+		"":               false,
+		"   ":            false,
+	} {
+		if got := p.SourceBlocked(source); got != want {
+			t.Errorf("SourceBlocked(%q) = %v, want %v", source, got, want)
+		}
+	}
+	if (*Policies)(nil).SourceBlocked("vendor-acme") {
+		t.Error("no policies blocked a source")
+	}
+}

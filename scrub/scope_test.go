@@ -71,3 +71,24 @@ func TestDescribeScopedEntry(t *testing.T) {
 		}
 	}
 }
+
+// Campaign names are typed by hand on each command: an entry added for
+// "Spring" applies to a run for "spring".
+func TestIndexCampaignCase(t *testing.T) {
+	for _, campaign := range []string{"spring", "SPRING", " Spring "} {
+		idx := NewScopedIndex(Scope{Channel: ChannelVoice, Campaign: campaign})
+		if err := idx.Add(Entry{List: ListOptOut, E164: "+34600000002", Channel: ChannelAll, Campaign: "Spring", AddedAt: day1}); err != nil {
+			t.Fatal(err)
+		}
+		if idx.Find("+34600000002").OptOut == nil {
+			t.Errorf("campaign %q: the Spring opt-out does not apply", campaign)
+		}
+	}
+	idx := NewScopedIndex(Scope{Channel: ChannelVoice, Campaign: "spring-2"})
+	if err := idx.Add(Entry{List: ListOptOut, E164: "+34600000002", Channel: ChannelAll, Campaign: "Spring", AddedAt: day1}); err != nil {
+		t.Fatal(err)
+	}
+	if idx.Find("+34600000002").OptOut != nil {
+		t.Error("campaign spring-2: the Spring opt-out applies")
+	}
+}

@@ -86,14 +86,21 @@ func CallWindow(hours Hours, zones []string, at time.Time) Window {
 // nextWindow is the zone's first window of hours that ends after t.
 func nextWindow(hours Hours, loc *time.Location, t time.Time) Window {
 	local := t.In(loc)
-	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
-	for d := -1; d <= 1; d++ {
-		start := day.AddDate(0, 0, d).Add(time.Duration(hours.From) * time.Minute)
-		end := day.AddDate(0, 0, d).Add(time.Duration(hours.To) * time.Minute)
-		if end.After(t) {
-			return Window{Start: start, End: end}
+	var w Window
+	for d := -1; d <= 2; d++ {
+		if w = dayWindow(hours, loc, local.Year(), local.Month(), local.Day()+d); w.End.After(t) {
+			break
 		}
 	}
-	next := day.AddDate(0, 0, 2)
-	return Window{Start: next.Add(time.Duration(hours.From) * time.Minute), End: next.Add(time.Duration(hours.To) * time.Minute)}
+	return w
+}
+
+// dayWindow is the hours of one local day. The bounds are read off the
+// wall clock, not added to midnight: on the days the clocks change, a day
+// is 23 or 25 hours long and midnight plus 9h is 08:00 or 10:00.
+func dayWindow(hours Hours, loc *time.Location, y int, m time.Month, d int) Window {
+	return Window{
+		Start: time.Date(y, m, d, hours.From/60, hours.From%60, 0, 0, loc),
+		End:   time.Date(y, m, d, hours.To/60, hours.To%60, 0, 0, loc),
+	}
 }

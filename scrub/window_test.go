@@ -41,3 +41,36 @@ func TestCallWindow(t *testing.T) {
 		}
 	}
 }
+
+// On the days the clocks change, the window is the local hours of that
+// day, not local midnight plus the hours' minutes (an hour off).
+func TestCallWindowDST(t *testing.T) {
+	h, err := ParseHours("09:00-21:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		zone string
+		at   string
+		want string
+	}{
+		// Madrid falls back on 2026-10-25 (CEST to CET): 09:00-21:00 is 08:00Z-20:00Z.
+		{"Europe/Madrid", "2026-10-25T07:30:00Z", "2026-10-25T08:00:00Z/2026-10-25T20:00:00Z"},
+		// Madrid springs forward on 2026-03-29 (CET to CEST): 07:00Z-19:00Z.
+		{"Europe/Madrid", "2026-03-29T19:30:00Z", "2026-03-30T07:00:00Z/2026-03-30T19:00:00Z"},
+		{"Europe/Madrid", "2026-03-29T12:00:00Z", "2026-03-29T07:00:00Z/2026-03-29T19:00:00Z"},
+		// New York springs forward on 2026-03-08 (EST to EDT): 13:00Z-01:00Z.
+		{"America/New_York", "2026-03-08T13:30:00Z", "2026-03-08T13:00:00Z/2026-03-09T01:00:00Z"},
+		// and falls back on 2026-11-01 (EDT to EST): 14:00Z-02:00Z.
+		{"America/New_York", "2026-11-01T13:30:00Z", "2026-11-01T14:00:00Z/2026-11-02T02:00:00Z"},
+		{"America/New_York", "2026-11-02T01:30:00Z", "2026-11-01T14:00:00Z/2026-11-02T02:00:00Z"},
+	} {
+		at, err := time.Parse(time.RFC3339, tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := CallWindow(h, []string{tc.zone}, at).String(); got != tc.want {
+			t.Errorf("%s at %s: window %s, want %s", tc.zone, tc.at, got, tc.want)
+		}
+	}
+}

@@ -38,6 +38,11 @@ type registryImportOptions struct {
 	Full      bool
 	Changes   bool
 	Refused   string
+	// AllowShrink lets a full import empty the registry or halve it.
+	AllowShrink bool
+	// Hashed reads a partner's hashed registry (see hashed.go).
+	Hashed bool
+	hashFlags
 }
 
 func newRegistryImportCmd(f *factory) *cobra.Command {
@@ -56,12 +61,25 @@ One of them must be given: a change list taken for a full list would
 empty the registry. Lines that are not a valid number are refused, counted
 and written with the reason to --refused (default NAME.refused.csv).
 
+A full import that would leave the registry empty, or with less than half
+the numbers it held, is refused (a truncated download, the wrong file)
+unless --allow-shrink. A registry keeps the region of its first import; a
+change list for another --region is refused, and only --full changes it.
+
+--hashed reads a registry a partner shares hashed: one hash a line (64 hex
+digits: SHA-256, or with --hash hmac-sha256 and --key-file, HMAC-SHA-256 of
+the E.164 number with its "+"), with the same add and delete flags. Scrub
+and check hash each number to look it up; an HMAC registry needs its key
+there too (--key-file), or they refuse to run. A registry holds numbers or
+hashes of one kind and key: only a full import changes which.
+
 Exit status:
   0  done (refused lines, if any, are in the report)
   1  failed: the registry is unchanged
   2  usage error`,
 		Example: `  dncctl registry import es-robinson robinson-2026-11.txt.gz --region ES --full
-  dncctl registry import us-ftc 2026-11-22-changes.zip --region US --changes`,
+  dncctl registry import us-ftc 2026-11-22-changes.zip --region US --changes
+  dncctl registry import partner-dnc partner.txt --hashed --hash hmac-sha256 --key-file partner.key --full`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
 				return usageErrorf("give the registry's name and at least one file")
@@ -78,6 +96,10 @@ Exit status:
 	fl.BoolVar(&opts.Full, "full", false, "replace the registry with the files' numbers")
 	fl.BoolVar(&opts.Changes, "changes", false, "apply the files' adds and deletes to the registry")
 	fl.StringVar(&opts.Refused, "refused", "", "report of refused lines (default NAME.refused.csv)")
+	fl.BoolVar(&opts.AllowShrink, "allow-shrink", false, "let a full import empty the registry or leave it with less than half its numbers")
+	fl.BoolVar(&opts.Hashed, "hashed", false, "the files hold hashes of numbers, not numbers")
+	fl.StringVar(&opts.Hash, "hash", "", "with --hashed, the hashes' kind: sha256 or hmac-sha256 (default sha256)")
+	fl.StringVar(&opts.KeyFile, "key-file", "", "with --hash hmac-sha256, the key shared with the partner (its fingerprint is recorded)")
 	return cmd
 }
 
@@ -93,13 +115,38 @@ func runRegistryImport(ctx context.Context, opts *registryImportOptions) error {
 	if refusedPath == "" {
 		refusedPath = filepath.Clean(opts.Name + ".refused.csv")
 	}
+	var hasher *scrub.Hasher
+	if opts.Hashed || opts.Hash != "" || opts.KeyFile != "" {
+		if !opts.Hashed {
+			return usageErrorf("--hash and --key-file describe the hashes --hashed imports: add --hashed")
+		}
+		if hasher, err = opts.hashFlags.hasher(); err != nil {
+			return err
+		}
+	}
 	st, err := opts.OpenStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	before, err := checkRegistryRegion(ctx, st, opts)
+	if err != nil {
+		return err
+	}
+	if norm.Region() != normRegion(opts.Region) {
+		norm, _ = scrub.NewNormalizer(opts.Region)
+	}
 	lines := &registryLines{opts: opts, norm: norm, refusedPath: refusedPath}
-	count, err := st.StreamRegistry(ctx, opts.Name, normRegion(opts.Region), opts.Full, lines.start(ctx), opts.Now())
+	next := lines.start(ctx)
+	if opts.Full && !opts.AllowShrink {
+		next = guardShrink(next, opts.Name, before)
+	}
+	var count int
+	if hasher != nil {
+		count, err = st.StreamHashedRegistry(ctx, opts.Name, normRegion(opts.Region), hasher.Kind(), hasher.Fingerprint(), opts.Full, next, opts.Now())
+	} else {
+		count, err = st.StreamRegistry(ctx, opts.Name, normRegion(opts.Region), opts.Full, next, opts.Now())
+	}
 	lines.stop()
 	if err != nil {
 		lines.abort()
@@ -175,6 +222,53 @@ func age(now, t time.Time) string {
 	return fmt.Sprintf("%dd", int(now.Sub(t).Hours()/24))
 }
 
+// checkRegistryRegion refuses a change list for another region than the
+// registry's (its national numbers would be read as another country's);
+// without --region, the registry's own is used. It returns how many numbers
+// the registry holds now.
+func checkRegistryRegion(ctx context.Context, st *store.Store, opts *registryImportOptions) (int, error) {
+	regs, err := st.Registries(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range regs {
+		if r.Name != opts.Name {
+			continue
+		}
+		if opts.Region == "" && !opts.Full {
+			opts.Region = r.Region
+		}
+		if region := normRegion(opts.Region); r.Region != region && !opts.Hashed {
+			if !opts.Full {
+				return 0, fmt.Errorf("registry %s is for region %q, not %q: give its --region, or change it with a --full import", r.Name, r.Region, region)
+			}
+			fmt.Fprintf(opts.IO.ErrOut, "Warning: registry %s changes region from %q to %q\n", r.Name, r.Region, region)
+		}
+		return r.Count, nil
+	}
+	return 0, nil
+}
+
+// guardShrink fails a full import, before it commits, when it would leave
+// the registry empty or with less than half the numbers it held: a
+// truncated download must not pass the numbers it lost as clean.
+func guardShrink(next func() (store.RegistryChange, bool, error), name string, before int) func() (store.RegistryChange, bool, error) {
+	numbers := 0
+	return func() (store.RegistryChange, bool, error) {
+		c, more, err := next()
+		switch {
+		case err != nil:
+		case more && !c.Delete:
+			numbers++
+		case !more && numbers == 0:
+			err = fmt.Errorf("registry %s: the files hold no valid number, and a full import would empty the registry: check the files, or pass --allow-shrink", name)
+		case !more && numbers*2 < before:
+			err = fmt.Errorf("registry %s: a full import of %d numbers would replace %d, less than half: a truncated download or the wrong file? Check the files, or pass --allow-shrink", name, numbers, before)
+		}
+		return c, more, err
+	}
+}
+
 // registryLines feeds the lines of a registry import's files to the store
 // one by one, from a goroutine reading them, so that a registry is never
 // held in memory; refused lines go straight to their report.
@@ -212,7 +306,7 @@ func (l *registryLines) start(ctx context.Context) func() (store.RegistryChange,
 		}
 		for _, file := range l.opts.Files {
 			stopped := false
-			err := readRegistryFile(file, l.norm, l.opts.Changes,
+			err := readRegistryFile(file, l.norm, l.opts.Hashed, l.opts.Changes,
 				func(c store.RegistryChange) {
 					l.read++
 					stopped = stopped || !send(lineOrError{c: c})

@@ -46,6 +46,9 @@ func checkRegistries(rules *fileConfig, sum *scrub.Summary, regs []store.Registr
 			switch {
 			case !ok || r.Updated().IsZero():
 				problems = append(problems, fmt.Sprintf("%s is not in the store (for %d %s numbers)", req.Name, n, region))
+			case r.LastFullAt.IsZero():
+				// Change lists alone never make a registry whole.
+				problems = append(problems, fmt.Sprintf("%s has had change lists but never a full import (for %d %s numbers)", req.Name, n, region))
 			case req.MaxAge > 0 && now.Sub(r.Updated()) > req.MaxAge:
 				problems = append(problems, fmt.Sprintf("%s was last imported %s, %s ago, more than its max_age %s (for %d %s numbers)",
 					req.Name, r.Updated().UTC().Format(time.RFC3339), days(now.Sub(r.Updated())), days(req.MaxAge), n, region))
@@ -59,7 +62,14 @@ func checkRegistries(rules *fileConfig, sum *scrub.Summary, regs []store.Registr
 	if allowStale {
 		return problems, nil
 	}
-	return nil, fmt.Errorf("the policies require national registries that cannot be trusted for these numbers: %s. Import them (dncctl registry import), or pass --allow-stale to write the clean list anyway (it is recorded in the summary)", strings.Join(problems, "; "))
+	return nil, &staleError{problems: problems}
+}
+
+// staleError is the freshness guard's refusal.
+type staleError struct{ problems []string }
+
+func (e *staleError) Error() string {
+	return fmt.Sprintf("the policies require national registries that cannot be trusted for these numbers: %s. Import them (dncctl registry import), or pass --allow-stale to write the clean list anyway (it is recorded in the summary)", strings.Join(e.problems, "; "))
 }
 
 func days(d time.Duration) string { return fmt.Sprintf("%dd", int(d.Hours()/24)) }
