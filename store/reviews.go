@@ -209,11 +209,10 @@ func pendingIn(ctx context.Context, tx *sql.Tx, ids []int64) ([]Review, error) {
 	return out, nil
 }
 
-// Approve decides the reviews ids in one transaction: each number is added
-// to list (its suggested list when list is ""), with the review's evidence,
-// and the review is closed with a link to the entry. Nothing is changed if
-// any review is missing or already decided.
-func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at time.Time, by string) ([]Review, error) {
+// decide closes the reviews ids in one transaction, each by fn (which
+// sets the review's status and decision), stamped with at and by. Nothing
+// is changed if any review is missing or already decided.
+func (s *Store) decide(ctx context.Context, ids []int64, at time.Time, by string, fn func(tx *sql.Tx, audit *auditor, r *Review) error) ([]Review, error) {
 	var done []Review
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		reviews, err := pendingIn(ctx, tx, ids)
@@ -225,41 +224,19 @@ func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at ti
 			return err
 		}
 		defer audit.close()
-		stamp := at.UTC().Format(timeFormat)
 		for _, r := range reviews {
-			to := list
-			if to == "" {
-				to = r.Suggested
-			}
-			e := Entry{List: to, E164: r.E164, Reason: fmt.Sprintf("review %d: %s", r.ID, r.Reason), Source: r.Origin, Evidence: r.Evidence}
-			if to == scrub.ListOptOut {
-				e.Channel = r.Channel
-			}
-			added, err := addIn(ctx, tx, audit, []Entry{e}, at, by)
-			if err != nil {
-				return fmt.Errorf("approve review %d: %w", r.ID, err)
-			}
-			// The entry that now suppresses the number: the new one, or the
-			// one that was there already.
-			var entryID int64
-			if err := tx.QueryRowContext(ctx, `SELECT id FROM entries WHERE list = ? AND e164 = ? AND channel = ?
-				AND campaign = '' AND prefix = 0 AND removed_at IS NULL`, string(e.List), e.E164, string(e.Channel)).Scan(&entryID); err != nil {
-				return fmt.Errorf("approve review %d: find its entry: %w", r.ID, err)
-			}
-			r.EntryID = entryID
-			if _, err := tx.ExecContext(ctx, `UPDATE reviews SET status = 'approved', decided_at = ?, decided_by = ?, decision = ?, entry_id = ? WHERE id = ?`,
-				stamp, by, string(to), entryID, r.ID); err != nil {
-				return fmt.Errorf("approve review %d: %w", r.ID, err)
-			}
-			what := "added to"
-			if !added[0] {
-				what = "already on"
-			}
-			if err := audit.record(ctx, "review-approve", string(to), r.E164, fmt.Sprintf("review %d: %s %s (entry %d)", r.ID, what, to, entryID)); err != nil {
+			r.DecidedAt, r.DecidedBy = at.UTC().Truncate(time.Second), by
+			if err := fn(tx, audit, &r); err != nil {
 				return err
 			}
-			r.New = added[0]
-			r.Status, r.DecidedAt, r.DecidedBy, r.Decision = ReviewApproved, at.UTC().Truncate(time.Second), by, string(to)
+			var entryID any
+			if r.EntryID != 0 {
+				entryID = r.EntryID
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE reviews SET status = ?, decided_at = ?, decided_by = ?, decision = ?, entry_id = ? WHERE id = ?`,
+				r.Status, r.DecidedAt.Format(timeFormat), by, r.Decision, entryID, r.ID); err != nil {
+				return fmt.Errorf("decide review %d: %w", r.ID, err)
+			}
 			done = append(done, r)
 		}
 		return nil
@@ -270,39 +247,47 @@ func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at ti
 	return done, nil
 }
 
+// Approve decides the reviews ids in one transaction: each number is added
+// to list (its suggested list when list is ""), with the review's evidence,
+// and the review is closed with a link to the entry. Nothing is changed if
+// any review is missing or already decided.
+func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at time.Time, by string) ([]Review, error) {
+	return s.decide(ctx, ids, at, by, func(tx *sql.Tx, audit *auditor, r *Review) error {
+		to := list
+		if to == "" {
+			to = r.Suggested
+		}
+		e := Entry{List: to, E164: r.E164, Reason: fmt.Sprintf("review %d: %s", r.ID, r.Reason), Source: r.Origin, Evidence: r.Evidence}
+		if to == scrub.ListOptOut {
+			e.Channel = r.Channel
+		}
+		added, err := addIn(ctx, tx, audit, []Entry{e}, at, by)
+		if err != nil {
+			return fmt.Errorf("approve review %d: %w", r.ID, err)
+		}
+		// The entry that now suppresses the number: the new one, or the
+		// one that was there already.
+		if err := tx.QueryRowContext(ctx, `SELECT id FROM entries WHERE list = ? AND e164 = ? AND channel = ?
+			AND campaign = '' AND prefix = 0 AND removed_at IS NULL`, string(e.List), e.E164, string(e.Channel)).Scan(&r.EntryID); err != nil {
+			return fmt.Errorf("approve review %d: find its entry: %w", r.ID, err)
+		}
+		what := "added to"
+		if !added[0] {
+			what = "already on"
+		}
+		r.New, r.Status, r.Decision = added[0], ReviewApproved, string(to)
+		return audit.record(ctx, "review-approve", string(to), r.E164, fmt.Sprintf("review %d: %s %s (entry %d)", r.ID, what, to, r.EntryID))
+	})
+}
+
 // Reject closes the reviews ids without adding the numbers anywhere, for
 // reason, in one transaction; nothing is changed if any is missing or
 // already decided.
 func (s *Store) Reject(ctx context.Context, ids []int64, reason string, at time.Time, by string) ([]Review, error) {
-	var done []Review
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		reviews, err := pendingIn(ctx, tx, ids)
-		if err != nil {
-			return err
-		}
-		audit, err := s.newAuditor(ctx, tx, at)
-		if err != nil {
-			return err
-		}
-		defer audit.close()
-		stamp := at.UTC().Format(timeFormat)
-		for _, r := range reviews {
-			if _, err := tx.ExecContext(ctx, `UPDATE reviews SET status = 'rejected', decided_at = ?, decided_by = ?, decision = ? WHERE id = ?`,
-				stamp, by, reason, r.ID); err != nil {
-				return fmt.Errorf("reject review %d: %w", r.ID, err)
-			}
-			if err := audit.record(ctx, "review-reject", "review", r.E164, fmt.Sprintf("review %d: %s", r.ID, reason)); err != nil {
-				return err
-			}
-			r.Status, r.DecidedAt, r.DecidedBy, r.Decision = ReviewRejected, at.UTC().Truncate(time.Second), by, reason
-			done = append(done, r)
-		}
-		return nil
+	return s.decide(ctx, ids, at, by, func(tx *sql.Tx, audit *auditor, r *Review) error {
+		r.Status, r.Decision = ReviewRejected, reason
+		return audit.record(ctx, "review-reject", "review", r.E164, fmt.Sprintf("review %d: %s", r.ID, reason))
 	})
-	if err != nil {
-		return nil, err
-	}
-	return done, nil
 }
 
 // pendingReviews calls fn with each pending review, for the index.

@@ -5,13 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/dncctl/dncctl/exporters"
 	"github.com/dncctl/dncctl/importers"
 	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
@@ -82,9 +79,6 @@ Exit status:
 	return cmd
 }
 
-// refusedColumns open the import's refused-rows report.
-var refusedColumns = []string{"source_file", "source_row", "phone_raw", "reason", "detail"}
-
 func runListImport(ctx context.Context, opts *listImportOptions) error {
 	if opts.Hashed || opts.Hash != "" || opts.KeyFile != "" {
 		return runHashedImport(ctx, opts)
@@ -131,18 +125,9 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		}
 	}
 
-	refusedPath := opts.Refused
-	if refusedPath == "" {
-		refusedPath = filepath.Join(filepath.Dir(opts.File), fileStem(opts.File)+".refused.csv")
-	}
-	var refused exporters.Writer
-	defer func() {
-		if refused != nil {
-			refused.Abort()
-		}
-	}()
+	refused := newRefusedReport(opts.File, opts.Refused, src.Header())
+	defer refused.abort()
 	var entries []store.Entry
-	nRefused := 0
 	for {
 		fields, row, err := src.Next()
 		if errors.Is(err, io.EOF) {
@@ -167,12 +152,6 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 				entries = append(entries, opts.entries(opts.List, n.E164, channels, expires)...)
 				continue
 			}
-			if refused == nil {
-				header := append(append([]string{}, refusedColumns...), src.Header()...)
-				if refused, err = exporters.Create(refusedPath, exporters.CSV, header, exporters.Options{}); err != nil {
-					return err
-				}
-			}
 			reason := scrub.ReasonInvalidNumber
 			switch {
 			case errors.Is(bad, scrub.ErrNoPhone):
@@ -180,9 +159,7 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 			case errors.Is(bad, scrub.ErrPrecisionLost):
 				reason = scrub.ReasonPrecisionLost
 			}
-			nRefused++
-			line := append([]string{opts.File, strconv.Itoa(row), raw, string(reason), bad.Error()}, fields...)
-			if err := refused.Write(line); err != nil {
+			if err := refused.refuse(row, raw, string(reason), bad.Error(), fields); err != nil {
 				return err
 			}
 		}
@@ -197,20 +174,9 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 	if err != nil {
 		return err
 	}
-	if refused != nil {
-		if err := refused.Commit(); err != nil {
-			return fmt.Errorf("the numbers were imported, but the refused-rows report was not written: %w", err)
-		}
+	if err := refused.commit(opts.IO, "the numbers were imported"); err != nil {
+		return err
 	}
-	nAdded := 0
-	for _, a := range added {
-		if a {
-			nAdded++
-		}
-	}
-	fmt.Fprintf(opts.IO.Out, "%s: added %d, already present %d, refused %d\n", opts.File, nAdded, len(added)-nAdded, nRefused)
-	if nRefused > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "Refused rows: %s\n", refusedPath)
-	}
+	printImported(opts.IO, opts.File, added, refused.n)
 	return nil
 }

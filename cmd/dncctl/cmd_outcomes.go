@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/dncctl/dncctl/exporters"
 	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
@@ -33,17 +31,11 @@ type outcomesOptions struct {
 	Now       func() time.Time
 	User      func() string
 
+	logFlags
 	File           string
-	Region         string
-	Channel        string
-	NumberCol      string
-	TimeCol        string
 	DispositionCol string
 	DurationCol    string
-	TimeZone       string
 	Refused        string
-	Encoding       string
-	Delimiter      string
 }
 
 func newOutcomesImportCmd(f *factory) *cobra.Command {
@@ -97,37 +89,19 @@ Exit status:
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Region, "region", "", "default region (ISO code) for numbers without a country code")
-	fl.StringVar(&opts.Channel, "channel", "voice", "the channel of the calls, opted out of: voice, sms, whatsapp, email, all")
-	fl.StringVar(&opts.NumberCol, "number-col", "", "the number column: header name or 1-based number (default: detected)")
-	fl.StringVar(&opts.TimeCol, "time-col", "", "the call time column (default: detected)")
+	opts.logFlags.register(fl, "voice", "the number called")
 	fl.StringVar(&opts.DispositionCol, "disposition-col", "", "the disposition column (default: detected)")
 	fl.StringVar(&opts.DurationCol, "duration-col", "", "the duration column, in seconds or m:ss (default: detected)")
-	fl.StringVar(&opts.TimeZone, "tz", "UTC", "time zone of times written without one (IANA name, e.g. Europe/Madrid)")
 	fl.StringVar(&opts.Refused, "refused", "", "report of refused rows (default: <stem>.refused.csv beside the log)")
-	fl.StringVar(&opts.Encoding, "encoding", "", "text encoding of a CSV log (default: detected)")
-	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV delimiter: , ; tab | (default: detected)")
-	bindConfig(fl, "region")
 	return cmd
 }
 
 func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
-	channel, err := scrub.ParseOptOutChannel(opts.Channel)
-	if err != nil {
-		return &usageError{err: fmt.Errorf("--channel: %w", err)}
-	}
-	norm, err := scrub.NewNormalizer(opts.Region)
-	if err != nil {
-		return &usageError{err: fmt.Errorf("--region: %w", err)}
-	}
-	loc, err := time.LoadLocation(opts.TimeZone)
-	if err != nil {
-		return usageErrorf("--tz: %q is not a time zone such as Europe/Madrid", opts.TimeZone)
-	}
-	iopts, err := logImportOptions(opts.Encoding, opts.Delimiter)
+	flags, err := opts.logFlags.parse()
 	if err != nil {
 		return err
 	}
+	channel, norm, loc := flags.channel, flags.norm, flags.loc
 	rules := scrub.DefaultOutcomeRules()
 	if cfg := opts.Rules(); cfg != nil {
 		rules = cfg.Outcomes
@@ -140,34 +114,16 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 		names: []string{"disposition", "status", "result", "outcome", "call_result", "call_status", "resultado", "estado", "结果", "状态"}}
 	duration := &logColumn{what: "duration", flag: "duration-col", spec: opts.DurationCol,
 		names: []string{"duration", "talk_time", "billsec", "seconds", "call_duration", "duracion", "时长", "通话时长"}}
-	log, err := openLog(opts.File, iopts, number, when, disposition, duration)
+	log, err := openLog(opts.File, flags.read, number, when, disposition, duration)
 	if err != nil {
 		return err
 	}
 	defer log.close()
 
-	refusedPath := opts.Refused
-	if refusedPath == "" {
-		refusedPath = filepath.Join(filepath.Dir(opts.File), fileStem(opts.File)+".refused.csv")
-	}
-	var refused exporters.Writer
-	defer func() {
-		if refused != nil {
-			refused.Abort()
-		}
-	}()
-	refuse := func(fields []string, row int, raw, reason, detail string) error {
-		if refused == nil {
-			header := append(append([]string{}, refusedColumns...), log.in.Header()...)
-			var err error
-			if refused, err = exporters.Create(refusedPath, exporters.CSV, header, exporters.Options{TextColumns: []string{"phone_raw"}}); err != nil {
-				return err
-			}
-		}
-		return refused.Write(append([]string{opts.File, strconv.Itoa(row), raw, reason, detail}, fields...))
-	}
+	refused := newRefusedReport(opts.File, opts.Refused, log.in.Header())
+	defer refused.abort()
 	var calls []scrub.Call
-	nRefused, unreadable := 0, 0
+	unreadable := 0
 	for {
 		fields, row, err := log.next()
 		if errors.Is(err, io.EOF) {
@@ -199,8 +155,7 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 			}
 		}
 		if problem != nil {
-			nRefused++
-			if err := refuse(fields, row, raw, reason, problem.Error()); err != nil {
+			if err := refused.refuse(row, raw, reason, problem.Error(), fields); err != nil {
 				return err
 			}
 			continue
@@ -227,14 +182,12 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 	if err != nil {
 		return err
 	}
-	if refused != nil {
-		if err := refused.Commit(); err != nil {
-			return fmt.Errorf("the outcomes were recorded, but the refused-rows report was not written: %w", err)
-		}
+	if err := refused.commit(opts.IO, "the outcomes were recorded"); err != nil {
+		return err
 	}
 	newOptOuts, newReviews := countTrue(applied.Added), countTrue(applied.Flagged)
 	fmt.Fprintf(opts.IO.Out, "%s: %d calls: %d opt-outs (%d new), %d to review (%d new), %d refused\n",
-		opts.File, len(calls), len(changes.Add), newOptOuts, len(changes.Flag), newReviews, nRefused)
+		opts.File, len(calls), len(changes.Add), newOptOuts, len(changes.Flag), newReviews, refused.n)
 	for i, e := range changes.Add {
 		fmt.Fprintf(opts.IO.Out, "opt-out\t%s\t%s\t%s\n", e.E164, e.Reason, newOrNot(applied.Added[i]))
 	}
@@ -244,20 +197,7 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 	if unreadable > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "Warning: %d durations or times could not be read: those calls count for their disposition only\n", unreadable)
 	}
-	if nRefused > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "Refused rows: %s\n", refusedPath)
-	}
 	return nil
-}
-
-func countTrue(bs []bool) int {
-	n := 0
-	for _, b := range bs {
-		if b {
-			n++
-		}
-	}
-	return n
 }
 
 func newOrNot(added bool) string {

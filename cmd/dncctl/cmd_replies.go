@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dncctl/dncctl/exporters"
-	"github.com/dncctl/dncctl/importers"
 	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
@@ -25,17 +24,11 @@ type repliesOptions struct {
 	Now       func() time.Time
 	User      func() string
 
+	logFlags
 	File       string
-	Region     string
-	Channel    string
 	Source     string
-	NumberCol  string
 	MessageCol string
-	TimeCol    string
-	TimeZone   string
 	Report     string
-	Encoding   string
-	Delimiter  string
 }
 
 func newRepliesCmd(f *factory) *cobra.Command {
@@ -90,17 +83,10 @@ Exit status:
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Region, "region", "", "default region (ISO code) for senders without a country code")
-	fl.StringVar(&opts.Channel, "channel", "sms", "the channel the replies came on, opted out of: sms, whatsapp, voice, email, all")
+	opts.logFlags.register(fl, "sms", "the sender's number")
 	fl.StringVar(&opts.Source, "source", "reply", "the source recorded on the opt-outs")
-	fl.StringVar(&opts.NumberCol, "number-col", "", "the sender's number column: header name or 1-based number (default: detected)")
 	fl.StringVar(&opts.MessageCol, "message-col", "", "the message column (default: detected)")
-	fl.StringVar(&opts.TimeCol, "time-col", "", "the time column (default: detected)")
-	fl.StringVar(&opts.TimeZone, "tz", "UTC", "time zone of times written without one (IANA name, e.g. Europe/Madrid)")
 	fl.StringVar(&opts.Report, "report", "", "report of every row and its outcome (default: <stem>.replies.csv beside the log)")
-	fl.StringVar(&opts.Encoding, "encoding", "", "text encoding of a CSV log (default: detected)")
-	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV delimiter: , ; tab | (default: detected)")
-	bindConfig(fl, "region")
 	return cmd
 }
 
@@ -121,22 +107,11 @@ type reply struct {
 var replyReportColumns = []string{"source_file", "source_row", "phone_raw", "phone_e164", "received_at", "message", "outcome", "detail"}
 
 func runReplies(ctx context.Context, opts *repliesOptions) error {
-	channel, err := scrub.ParseOptOutChannel(opts.Channel)
-	if err != nil {
-		return &usageError{err: fmt.Errorf("--channel: %w", err)}
-	}
-	norm, err := scrub.NewNormalizer(opts.Region)
-	if err != nil {
-		return &usageError{err: fmt.Errorf("--region: %w", err)}
-	}
-	loc, err := time.LoadLocation(opts.TimeZone)
-	if err != nil {
-		return usageErrorf("--tz: %q is not a time zone such as Europe/Madrid", opts.TimeZone)
-	}
-	iopts, err := logImportOptions(opts.Encoding, opts.Delimiter)
+	flags, err := opts.logFlags.parse()
 	if err != nil {
 		return err
 	}
+	channel, norm, loc := flags.channel, flags.norm, flags.loc
 	var stop, start []string
 	if rules := opts.Rules(); rules != nil {
 		stop, start = rules.StopWords, rules.StartWords
@@ -148,7 +123,7 @@ func runReplies(ctx context.Context, opts *repliesOptions) error {
 		names: []string{"message", "text", "body", "content", "sms", "reply", "message_text", "mensaje", "texto", "内容", "短信", "消息", "回复"}}
 	when := &logColumn{what: "time", flag: "time-col", spec: opts.TimeCol, optional: true,
 		names: []string{"time", "received_at", "received", "timestamp", "date", "datetime", "sent_at", "fecha", "hora", "时间", "日期"}}
-	log, err := openLog(opts.File, iopts, number, message, when)
+	log, err := openLog(opts.File, flags.read, number, message, when)
 	if err != nil {
 		return err
 	}
@@ -326,17 +301,4 @@ func writeReplyReport(opts *repliesOptions, replies []*reply) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Report: %s\n", path)
 	return nil
-}
-
-// logImportOptions are the reader options of a log file.
-func logImportOptions(encoding, delimiter string) (importers.Options, error) {
-	enc, err := importers.ParseEncoding(encoding)
-	if err != nil {
-		return importers.Options{}, &usageError{err: fmt.Errorf("--encoding: %w", err)}
-	}
-	delim, err := importers.ParseDelimiter(delimiter)
-	if err != nil {
-		return importers.Options{}, &usageError{err: fmt.Errorf("--delimiter: %w", err)}
-	}
-	return importers.Options{Encoding: enc, Delimiter: delim}, nil
 }

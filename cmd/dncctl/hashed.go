@@ -8,9 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/dncctl/dncctl/exporters"
@@ -280,27 +278,9 @@ func runHashedImport(ctx context.Context, opts *listImportOptions) error {
 	// partner's SMS opt-out stays an SMS opt-out.
 	perRow := opts.List == scrub.ListOptOut && loc.channel >= 0 && !opts.ChannelSet
 
-	refusedPath := opts.Refused
-	if refusedPath == "" {
-		refusedPath = filepath.Join(filepath.Dir(opts.File), fileStem(opts.File)+".refused.csv")
-	}
-	var refused exporters.Writer
-	defer func() {
-		if refused != nil {
-			refused.Abort()
-		}
-	}()
-	refuse := func(fields []string, row int, raw, reason, detail string) error {
-		if refused == nil {
-			cols := append(append([]string{}, refusedColumns...), header...)
-			if refused, err = exporters.Create(refusedPath, exporters.CSV, cols, exporters.Options{}); err != nil {
-				return err
-			}
-		}
-		return refused.Write(append([]string{opts.File, strconv.Itoa(row), raw, reason, detail}, fields...))
-	}
+	refused := newRefusedReport(opts.File, opts.Refused, header)
+	defer refused.abort()
 	var entries []store.Entry
-	nRefused := 0
 	add := func(fields []string, row int) error {
 		raw := ""
 		if loc.hash < len(fields) {
@@ -311,15 +291,13 @@ func runHashedImport(ctx context.Context, opts *listImportOptions) error {
 			err = errors.New("the hash cell is empty")
 		}
 		if err != nil {
-			nRefused++
-			return refuse(fields, row, raw, "INVALID_HASH", err.Error())
+			return refused.refuse(row, raw, "INVALID_HASH", err.Error(), fields)
 		}
 		cs := channels
 		if perRow && loc.channel < len(fields) && strings.TrimSpace(fields[loc.channel]) != "" {
 			c, err := scrub.ParseOptOutChannel(fields[loc.channel])
 			if err != nil {
-				nRefused++
-				return refuse(fields, row, raw, "INVALID_CHANNEL", err.Error())
+				return refused.refuse(row, raw, "INVALID_CHANNEL", err.Error(), fields)
 			}
 			cs = []scrub.Channel{c}
 		}
@@ -356,23 +334,12 @@ func runHashedImport(ctx context.Context, opts *listImportOptions) error {
 	if err != nil {
 		return err
 	}
-	if refused != nil {
-		if err := refused.Commit(); err != nil {
-			return fmt.Errorf("the hashes were imported, but the refused-rows report was not written: %w", err)
-		}
+	if err := refused.commit(opts.IO, "the hashes were imported"); err != nil {
+		return err
 	}
-	nAdded := 0
-	for _, a := range added {
-		if a {
-			nAdded++
-		}
-	}
-	fmt.Fprintf(opts.IO.Out, "%s: added %d, already present %d, refused %d\n", opts.File, nAdded, len(added)-nAdded, nRefused)
+	printImported(opts.IO, opts.File, added, refused.n)
 	if fp := hasher.Fingerprint(); fp != "" {
 		fmt.Fprintf(opts.IO.ErrOut, "Hashed with HMAC-SHA-256 under the key with fingerprint %s: scrub and check need that key (--key-file).\n", fp)
-	}
-	if nRefused > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "Refused rows: %s\n", refusedPath)
 	}
 	return nil
 }

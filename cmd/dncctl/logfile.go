@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/pflag"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/dncctl/dncctl/importers"
@@ -183,4 +184,60 @@ func parseCallDuration(s string) (time.Duration, error) {
 		return 0, bad
 	}
 	return time.Duration(v * float64(time.Second)), nil
+}
+
+// logFlags are the flags import-replies and outcomes import share.
+type logFlags struct {
+	Region    string
+	Channel   string
+	NumberCol string
+	TimeCol   string
+	TimeZone  string
+	Encoding  string
+	Delimiter string
+}
+
+// register adds the flags; channel is the default channel, number says
+// what the number column holds.
+func (l *logFlags) register(fl *pflag.FlagSet, channel, number string) {
+	fl.StringVar(&l.Region, "region", "", "default region (ISO code) for numbers without a country code")
+	fl.StringVar(&l.Channel, "channel", channel, "the channel opted out of: voice, sms, whatsapp, email, all")
+	fl.StringVar(&l.NumberCol, "number-col", "", number+" column: header name or 1-based number (default: detected)")
+	fl.StringVar(&l.TimeCol, "time-col", "", "the time column (default: detected)")
+	fl.StringVar(&l.TimeZone, "tz", "UTC", "time zone of times written without one (IANA name, e.g. Europe/Madrid)")
+	fl.StringVar(&l.Encoding, "encoding", "", "text encoding of a CSV log (default: detected)")
+	fl.StringVar(&l.Delimiter, "delimiter", "", "CSV delimiter: , ; tab | (default: detected)")
+	bindConfig(fl, "region")
+}
+
+// parsedLogFlags are what the flags say, checked.
+type parsedLogFlags struct {
+	channel scrub.Channel
+	norm    *scrub.Normalizer
+	loc     *time.Location
+	read    importers.Options
+}
+
+func (l *logFlags) parse() (parsedLogFlags, error) {
+	var p parsedLogFlags
+	var err error
+	if p.channel, err = scrub.ParseOptOutChannel(l.Channel); err != nil {
+		return p, &usageError{err: fmt.Errorf("--channel: %w", err)}
+	}
+	if p.norm, err = scrub.NewNormalizer(l.Region); err != nil {
+		return p, &usageError{err: fmt.Errorf("--region: %w", err)}
+	}
+	if p.loc, err = time.LoadLocation(l.TimeZone); err != nil {
+		return p, usageErrorf("--tz: %q is not a time zone such as Europe/Madrid", l.TimeZone)
+	}
+	enc, err := importers.ParseEncoding(l.Encoding)
+	if err != nil {
+		return p, &usageError{err: fmt.Errorf("--encoding: %w", err)}
+	}
+	delim, err := importers.ParseDelimiter(l.Delimiter)
+	if err != nil {
+		return p, &usageError{err: fmt.Errorf("--delimiter: %w", err)}
+	}
+	p.read = importers.Options{Encoding: enc, Delimiter: delim}
+	return p, nil
 }
