@@ -81,8 +81,8 @@ func (f Finding) Evidence() string {
 	return strings.Join(parts, "; ")
 }
 
-// Apply runs the rules over calls, each number's in time order (calls
-// without a time keep the log's order). A number gets at most one finding
+// Apply runs the rules over calls, each number's in time order (in the
+// log's order if any of them has no time). A number gets at most one finding
 // per rule: its first opt-out disposition, its first review disposition,
 // its first run of short calls.
 func (r OutcomeRules) Apply(calls []Call) []Finding {
@@ -98,7 +98,11 @@ func (r OutcomeRules) Apply(calls []Call) []Finding {
 	var out []Finding
 	for _, n := range order {
 		cs := byNumber[n]
-		sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
+		// Calls are put in time order only when all of them say their
+		// time; otherwise the log's order is the best there is.
+		if !slices.ContainsFunc(cs, func(c Call) bool { return c.At.IsZero() }) {
+			sort.SliceStable(cs, func(i, j int) bool { return cs[i].At.Before(cs[j].At) })
+		}
 		var gotOptOut, gotReview, gotShort bool
 		var streak []Call
 		for _, c := range cs {

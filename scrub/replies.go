@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"html"
 	"slices"
 	"strings"
 	"unicode"
@@ -13,7 +14,8 @@ import (
 // DefaultStopWords are the replies that are an opt-out by themselves: the
 // carriers' and regulators' keywords in English, French, Spanish and Chinese.
 var DefaultStopWords = []string{"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT OUT",
-	"ARRET", "BAJA", "ALTO", "PARAR", "NO MAS", "TD", "T", "N", "R", "退订", "取消", "不要再发"}
+	"ARRET", "BAJA", "ALTO", "PARAR", "NO MAS", "TD", "T", "N", "R", "退订", "取消", "不要再发",
+	"退訂", "不要再發"} // the last two: traditional Chinese
 
 // DefaultStartWords are the replies that ask to be contacted again.
 var DefaultStartWords = []string{"START", "UNSTOP"}
@@ -78,28 +80,32 @@ func (m *ReplyMatcher) Classify(message string) (ReplyKind, string) {
 			return ReplyStart, strings.Join(w, " ")
 		}
 	}
-	joined := strings.Join(msg, " ")
+	// Letters written apart ("S T O P", "s.t.o.p", "退 订") are read together.
+	squashed := strings.Join(msg, "")
 	for _, w := range m.stop {
 		word := strings.Join(w, " ")
 		switch {
 		case hasHan(word):
-			if strings.Contains(joined, word) {
+			if strings.Contains(squashed, strings.Join(w, "")) {
 				return ReplyMentions, word
 			}
 		case len(word) <= 2:
-		case containsTokens(msg, w):
+		case containsTokens(msg, w), squashed == strings.Join(w, ""):
 			return ReplyMentions, word
 		}
 	}
 	return ReplyOther, ""
 }
 
-// fold is how messages and words are compared: accents removed, upper case.
-var fold = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+// fold is how messages and words are compared: compatibility forms made
+// plain (ＳＴＯＰ, 𝐒𝐓𝐎𝐏, ligatures), accents and invisible format characters
+// (zero-width spaces, soft hyphens) removed; upper case is applied after.
+var fold = transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), runes.Remove(runes.In(unicode.Cf)), norm.NFC)
 
-// tokens splits s, folded, into its words: runs of letters and digits.
+// tokens splits s, its HTML entities decoded (gateways pass &#83;TOP on)
+// and folded, into its words: runs of letters and digits.
 func tokens(s string) []string {
-	folded, _, err := transform.String(fold, s)
+	folded, _, err := transform.String(fold, html.UnescapeString(s))
 	if err != nil {
 		folded = s
 	}

@@ -36,6 +36,21 @@ func TestReplyMatcherDefaults(t *testing.T) {
 		{"", ReplyOther, ""},
 		{"!!!", ReplyOther, ""},
 		{"yes please", ReplyOther, ""},
+		// Compatibility forms, invisible characters and entities read as plain text.
+		{"ＳＴＯＰ", ReplyStop, "STOP"},
+		{"ＢＡＪＡ", ReplyStop, "BAJA"},
+		{"𝐒𝐓𝐎𝐏", ReplyStop, "STOP"},
+		{"ST\u200bOP", ReplyStop, "STOP"},
+		{"ST\u00adOP", ReplyStop, "STOP"},
+		{"&#83;TOP", ReplyStop, "STOP"},
+		{"stop&nbsp;", ReplyStop, "STOP"},
+		{"退訂", ReplyStop, "退訂"},
+		{"ＳＴＯＰ ｐｌｅａｓｅ ｓｔｏｐ", ReplyMentions, "STOP"},
+		// Letters written apart go to a person.
+		{"S T O P", ReplyMentions, "STOP"},
+		{"s.t.o.p", ReplyMentions, "STOP"},
+		{"退 订", ReplyMentions, "退订"},
+		{"B-A-J-A", ReplyMentions, "BAJA"},
 	}
 	for _, tt := range tests {
 		kind, word := m.Classify(tt.msg)

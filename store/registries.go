@@ -59,6 +59,11 @@ func (s *Store) streamRegistry(ctx context.Context, name, region string, kind re
 	var count int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		stamp := at.UTC().Format(timeFormat)
+		var before int
+		oldRegion := region
+		if err := tx.QueryRowContext(ctx, `SELECT count, region FROM registries WHERE name = ?`, name).Scan(&before, &oldRegion); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("registry %s: %w", name, err)
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO registries (name, region) VALUES (?, ?)
 			ON CONFLICT (name) DO UPDATE SET region = excluded.region`, name, region); err != nil {
 			return fmt.Errorf("registry %s: %w", name, err)
@@ -103,12 +108,18 @@ func (s *Store) streamRegistry(ctx context.Context, name, region string, kind re
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+kind.table()+` WHERE registry = ?`, name).Scan(&count); err != nil {
 			return err
 		}
+		if full && !s.allowShrink && (count == 0 || count*2 < before) {
+			return &ShrinkError{Registry: name, Before: before, After: count}
+		}
 		column, detail := "last_change_at", fmt.Sprintf("change list: %d adds, %d deletes; the registry holds %d numbers", adds, deletes, count)
 		if full {
 			column, detail = "last_full_at", fmt.Sprintf("full import: the registry holds %d numbers", count)
 		}
 		if kind.hash != "" {
 			detail += ", as " + kind.String()
+		}
+		if oldRegion != region {
+			detail += fmt.Sprintf("; region changed from %q to %q", oldRegion, region)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE registries SET count = ?, `+column+` = ? WHERE name = ?`, count, stamp, name); err != nil {
 			return err
@@ -122,6 +133,24 @@ func (s *Store) streamRegistry(ctx context.Context, name, region string, kind re
 	})
 	return count, err
 }
+
+// ShrinkError refuses a full import that would leave a registry empty, or
+// with less than half the numbers it held: a truncated download or the
+// wrong file must not pass the numbers it lost as clean.
+type ShrinkError struct {
+	Registry      string
+	Before, After int
+}
+
+func (e *ShrinkError) Error() string {
+	if e.After == 0 {
+		return fmt.Sprintf("registry %s: the files hold no valid number, and a full import would empty the registry", e.Registry)
+	}
+	return fmt.Sprintf("registry %s: a full import of %d numbers would replace %d, less than half: a truncated download or the wrong file?", e.Registry, e.After, e.Before)
+}
+
+// AllowShrink lets full registry imports empty a registry or halve it.
+func (s *Store) AllowShrink() { s.allowShrink = true }
 
 // Registries lists the registries, by name.
 func (s *Store) Registries(ctx context.Context) ([]Registry, error) {

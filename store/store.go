@@ -51,6 +51,8 @@ type Store struct {
 	db    *sql.DB
 	path  string
 	actor Actor // who changes are recorded as made by
+	// allowShrink lets a full registry import empty or halve a registry.
+	allowShrink bool
 }
 
 // Open opens the store at path, creating it (mode 0600, directory 0700) and

@@ -52,7 +52,7 @@ one transaction:
     at the call, with the call as evidence;
   - a call whose disposition is in outcomes.review_dispositions (default
     complaint) puts the number in the review queue, suggested for the
-    blacklist;
+    blacklist, and held back on every channel while it waits;
   - outcomes.short_calls_in_a_row calls in a row (default 3), answered
     (outcomes.short_call_dispositions) and each shorter than
     outcomes.short_call_seconds (default 5), put the number in the review
@@ -71,9 +71,12 @@ not stop the others. A call whose duration or time cannot be read still
 counts for its disposition (a DNC request is never lost), but not for the
 short-call rule.
 
+Without a duration column, the short-call rule is not applied.
+
 Exit status:
   0  done (refused rows, if any, are in the report)
-  1  failed: nothing was recorded
+  1  failed: nothing was recorded (unless the message says only the
+     refused-rows report could not be written)
   2  usage error`,
 		Example: `  dncctl outcomes import dialer-2026-11-20.csv --region ES
   dncctl outcomes import calls.xlsx --disposition-col "Result" --duration-col "Talk time" --tz Asia/Shanghai`,
@@ -112,7 +115,7 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 		names: []string{"time", "call_time", "call_start", "start_time", "started_at", "timestamp", "date", "datetime", "fecha", "时间", "日期"}}
 	disposition := &logColumn{what: "disposition", flag: "disposition-col", spec: opts.DispositionCol,
 		names: []string{"disposition", "status", "result", "outcome", "call_result", "call_status", "resultado", "estado", "结果", "状态"}}
-	duration := &logColumn{what: "duration", flag: "duration-col", spec: opts.DurationCol,
+	duration := &logColumn{what: "duration", flag: "duration-col", spec: opts.DurationCol, optional: true,
 		names: []string{"duration", "talk_time", "billsec", "seconds", "call_duration", "duracion", "时长", "通话时长"}}
 	log, err := openLog(opts.File, flags.read, number, when, disposition, duration)
 	if err != nil {
@@ -146,7 +149,9 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 		if problem == nil {
 			if c.Duration, err = parseCallDuration(duration.value(fields)); err != nil {
 				c.Duration = scrub.UnknownDuration
-				unreadable++
+				if duration.index >= 0 {
+					unreadable++
+				}
 			}
 			if when.value(fields) != "" {
 				if c.At, err = log.time(when, fields, loc); err != nil {
@@ -170,7 +175,13 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 				Reason: f.Reason, Evidence: f.Evidence(), Since: f.Calls[0].At})
 			continue
 		}
-		changes.Flag = append(changes.Flag, store.Review{E164: f.E164, Channel: channel, Origin: "call-outcome", Suggested: f.Suggested,
+		// A number suspected for the blacklist is held back on every
+		// channel while it waits, as the blacklist would.
+		reviewChannel := channel
+		if f.Suggested == scrub.ListBlacklist {
+			reviewChannel = scrub.ChannelAll
+		}
+		changes.Flag = append(changes.Flag, store.Review{E164: f.E164, Channel: reviewChannel, Origin: "call-outcome", Suggested: f.Suggested,
 			Reason: f.Reason, Evidence: f.Evidence()})
 	}
 	st, err := opts.OpenStore(ctx)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
@@ -129,8 +130,7 @@ func runRegistryImport(ctx context.Context, opts *registryImportOptions) error {
 		return err
 	}
 	defer st.Close()
-	before, err := checkRegistryRegion(ctx, st, opts)
-	if err != nil {
+	if err := checkRegistryRegion(ctx, st, opts); err != nil {
 		return err
 	}
 	if norm.Region() != normRegion(opts.Region) {
@@ -138,8 +138,8 @@ func runRegistryImport(ctx context.Context, opts *registryImportOptions) error {
 	}
 	lines := &registryLines{opts: opts, norm: norm, refusedPath: refusedPath}
 	next := lines.start(ctx)
-	if opts.Full && !opts.AllowShrink {
-		next = guardShrink(next, opts.Name, before)
+	if opts.AllowShrink {
+		st.AllowShrink()
 	}
 	var count int
 	if hasher != nil {
@@ -150,6 +150,10 @@ func runRegistryImport(ctx context.Context, opts *registryImportOptions) error {
 	lines.stop()
 	if err != nil {
 		lines.abort()
+		var shrink *store.ShrinkError
+		if errors.As(err, &shrink) {
+			return fmt.Errorf("%w: check the files, or pass --allow-shrink", err)
+		}
 		return err
 	}
 	if lines.report != nil {
@@ -224,12 +228,11 @@ func age(now, t time.Time) string {
 
 // checkRegistryRegion refuses a change list for another region than the
 // registry's (its national numbers would be read as another country's);
-// without --region, the registry's own is used. It returns how many numbers
-// the registry holds now.
-func checkRegistryRegion(ctx context.Context, st *store.Store, opts *registryImportOptions) (int, error) {
+// without --region, the registry's own is used.
+func checkRegistryRegion(ctx context.Context, st *store.Store, opts *registryImportOptions) error {
 	regs, err := st.Registries(ctx)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	for _, r := range regs {
 		if r.Name != opts.Name {
@@ -240,33 +243,13 @@ func checkRegistryRegion(ctx context.Context, st *store.Store, opts *registryImp
 		}
 		if region := normRegion(opts.Region); r.Region != region && !opts.Hashed {
 			if !opts.Full {
-				return 0, fmt.Errorf("registry %s is for region %q, not %q: give its --region, or change it with a --full import", r.Name, r.Region, region)
+				return fmt.Errorf("registry %s is for region %q, not %q: give its --region, or change it with a --full import", r.Name, r.Region, region)
 			}
 			fmt.Fprintf(opts.IO.ErrOut, "Warning: registry %s changes region from %q to %q\n", r.Name, r.Region, region)
 		}
-		return r.Count, nil
+		return nil
 	}
-	return 0, nil
-}
-
-// guardShrink fails a full import, before it commits, when it would leave
-// the registry empty or with less than half the numbers it held: a
-// truncated download must not pass the numbers it lost as clean.
-func guardShrink(next func() (store.RegistryChange, bool, error), name string, before int) func() (store.RegistryChange, bool, error) {
-	numbers := 0
-	return func() (store.RegistryChange, bool, error) {
-		c, more, err := next()
-		switch {
-		case err != nil:
-		case more && !c.Delete:
-			numbers++
-		case !more && numbers == 0:
-			err = fmt.Errorf("registry %s: the files hold no valid number, and a full import would empty the registry: check the files, or pass --allow-shrink", name)
-		case !more && numbers*2 < before:
-			err = fmt.Errorf("registry %s: a full import of %d numbers would replace %d, less than half: a truncated download or the wrong file? Check the files, or pass --allow-shrink", name, numbers, before)
-		}
-		return c, more, err
-	}
+	return nil
 }
 
 // registryLines feeds the lines of a registry import's files to the store

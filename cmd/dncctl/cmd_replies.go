@@ -67,7 +67,8 @@ that is not a valid number).
 
 Exit status:
   0  done (refused rows, if any, are in the report)
-  1  failed: nothing was recorded
+  1  failed: nothing was recorded (unless the message says only the
+     report could not be written)
   2  usage error`,
 		Example: `  dncctl optout import-replies sms-replies-2026-11-20.csv --region ES
   dncctl optout import-replies wa-export.xlsx --channel whatsapp --number-col "From" --message-col "Body" --tz Europe/Madrid`,
@@ -165,6 +166,13 @@ func runReplies(ctx context.Context, opts *repliesOptions) error {
 		return err
 	}
 	changes := decideReplies(replies, optedOut, channel, opts)
+	// The report is started before the store changes, so that an
+	// unwritable path fails the import before anything is recorded.
+	report, reportPath, err := createReplyReport(opts)
+	if err != nil {
+		return err
+	}
+	defer report.Abort()
 	applied, err := st.Apply(ctx, changes, now, opts.User())
 	if err != nil {
 		return err
@@ -179,9 +187,10 @@ func runReplies(ctx context.Context, opts *repliesOptions) error {
 		}
 		counts[r.outcome]++
 	}
-	if err := writeReplyReport(opts, replies); err != nil {
+	if err := writeReplyReport(report, opts.File, replies); err != nil {
 		return fmt.Errorf("the replies were recorded, but the report was not written: %w", err)
 	}
+	fmt.Fprintf(opts.IO.ErrOut, "Report: %s\n", reportPath)
 	fmt.Fprintf(opts.IO.Out, "%s: %d replies: %d opted out (%d already), %d to review (%d already), %d START after STOP (not applied), %d START, %d other, %d refused\n",
 		opts.File, len(replies), counts["opted_out"]+counts["already_opted_out"], counts["already_opted_out"],
 		counts["review"]+counts["already_flagged"], counts["already_flagged"], counts["start_after_stop"], counts["start"], counts["ignored"], counts["refused"])
@@ -277,28 +286,27 @@ func replyEvidence(file string, r *reply) string {
 	return fmt.Sprintf("%s row %d: from %s at %s: %q", filepath.Base(file), r.row, r.raw, at, r.message)
 }
 
-func writeReplyReport(opts *repliesOptions, replies []*reply) error {
+// createReplyReport starts the report of every reply, --report or
+// <stem>.replies.csv beside the log.
+func createReplyReport(opts *repliesOptions) (exporters.Writer, string, error) {
 	path := opts.Report
 	if path == "" {
 		path = filepath.Join(filepath.Dir(opts.File), fileStem(opts.File)+".replies.csv")
 	}
 	w, err := exporters.Create(path, exporters.CSV, replyReportColumns, exporters.Options{TextColumns: []string{"phone_raw", "phone_e164"}})
-	if err != nil {
-		return err
-	}
-	defer w.Abort()
+	return w, path, err
+}
+
+// writeReplyReport writes every reply with its outcome, and commits the report.
+func writeReplyReport(w exporters.Writer, file string, replies []*reply) error {
 	for _, r := range replies {
 		at := ""
 		if !r.at.IsZero() {
 			at = r.at.UTC().Format(time.RFC3339)
 		}
-		if err := w.Write([]string{opts.File, strconv.Itoa(r.row), r.raw, r.e164, at, r.message, r.outcome, r.detail}); err != nil {
+		if err := w.Write([]string{file, strconv.Itoa(r.row), r.raw, r.e164, at, r.message, r.outcome, r.detail}); err != nil {
 			return err
 		}
 	}
-	if err := w.Commit(); err != nil {
-		return err
-	}
-	fmt.Fprintf(opts.IO.ErrOut, "Report: %s\n", path)
-	return nil
+	return w.Commit()
 }

@@ -183,7 +183,9 @@ func contains(list []string, s string) bool {
 func decodeOutcomeRules(v configValues) (scrub.OutcomeRules, error) {
 	r := scrub.DefaultOutcomeRules()
 	if v.IsSet("outcomes.optout_dispositions") {
-		r.OptOut = v.GetStringSlice("outcomes.optout_dispositions")
+		if r.OptOut = v.GetStringSlice("outcomes.optout_dispositions"); len(r.OptOut) == 0 {
+			return r, fmt.Errorf("outcomes.optout_dispositions is empty: no call would ever be an opt-out")
+		}
 	}
 	if v.IsSet("outcomes.review_dispositions") {
 		r.Review = v.GetStringSlice("outcomes.review_dispositions")
