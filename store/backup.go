@@ -6,7 +6,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -375,24 +377,43 @@ func syncDir(dir string) error {
 
 // RestoreResult is what Restore did.
 type RestoreResult struct {
-	// Report is the check of the restored copy, named by the file it came from.
+	// Report is the check of the backup's copy, named by the file it came
+	// from, before the restore record was added to it.
 	Report *CheckReport
+	// SHA256 is the restored file's.
+	SHA256 string
+	// Installed is the check of the store once in place, its restore
+	// record the last in its audit log.
+	Installed *CheckReport
 	// Aside is where the previous store now is; "" when there was none.
 	Aside string
+	// Discarded is what the previous store held that the backup does not
+	// (DiscardNewer); nil when nothing.
+	Discarded *NewerChanges
 }
 
 // Restore replaces the store at path with a copy of the file candidate,
 // which it leaves untouched. The copy is checked first, as Check does: a
 // file that is not a dncctl store, is damaged, has a schema newer than this
 // dncctl knows or a broken audit log is refused, and the store is left as
-// it was. An older schema is accepted: Open upgrades it. The previous store
-// is moved to path.before-restore-<now, UTC>, not deleted.
+// it was. An older schema is accepted, and brought up to date.
+//
+// A store whose audit log holds records the backup's does not (changes
+// made since the backup, or a log that went another way) is refused with
+// ErrNewerChanges, unless opts.DiscardNewer: restoring would undo those
+// changes, an opt-out among them. A "restore" record, naming the file, its
+// SHA-256, the store replaced and what was discarded, is appended to the
+// copy's audit log before the copy takes the store's place. The previous
+// store is moved to path.before-restore-<now, UTC>, not deleted; with no
+// store at path, side files left there (-wal, -shm, -journal) are refused,
+// as SQLite would play them into the copy. The store in place is checked
+// once more; if that fails, the previous store is put back.
 //
 // The store must not be in use: Restore takes it over only when no other
 // connection has it open, and holds an exclusive lock while it moves it.
 // A process that opens the store while Restore runs may still end up
 // writing to the store moved aside.
-func Restore(ctx context.Context, path, candidate string, now time.Time) (*RestoreResult, error) {
+func Restore(ctx context.Context, path, candidate string, opts RestoreOptions) (*RestoreResult, error) {
 	cfi, err := os.Stat(candidate)
 	if err != nil {
 		return nil, fmt.Errorf("restore from %s: %w", candidate, err)
@@ -413,14 +434,14 @@ func Restore(ctx context.Context, path, candidate string, now time.Time) (*Resto
 	}
 	// The check is of the copy that will be installed, not of the
 	// candidate: what is checked is then what is restored, byte for byte.
-	tmp, err := copyBeside(ctx, candidate, path)
+	tmp, sum, err := copyBeside(ctx, candidate, path)
 	if err != nil {
 		return nil, fmt.Errorf("restore from %s: %w", candidate, err)
 	}
 	done := false
 	defer func() {
 		if !done {
-			os.Remove(tmp)
+			removeInstalled(tmp)
 		}
 	}()
 	r, err := inspect(ctx, tmp, candidate, true)
@@ -430,45 +451,87 @@ func Restore(ctx context.Context, path, candidate string, now time.Time) (*Resto
 	if err := r.Err(); err != nil {
 		return nil, fmt.Errorf("restore refused: %w", err)
 	}
-	res := &RestoreResult{Report: r}
+	res := &RestoreResult{Report: r, SHA256: sum}
+	var prev *takenStore
 	if _, err := os.Lstat(path); err == nil {
-		release, err := takeOver(ctx, path)
-		if err != nil {
+		if prev, err = takeOver(ctx, path); err != nil {
 			return nil, fmt.Errorf("restore to %s: %w", path, err)
 		}
-		defer release()
-		if res.Aside, err = moveAside(path, now); err != nil {
-			return nil, fmt.Errorf("restore to %s: move the store aside: %w", path, err)
+		// Until it is moved aside, it is still the store.
+		defer func() { prev.release(res.Aside == "") }()
+		lost, err := backupChanges(ctx, prev, tmp)
+		if err != nil {
+			return nil, fmt.Errorf("restore to %s: compare the audit logs: %w", path, err)
 		}
+		if lost != nil && !opts.DiscardNewer {
+			return nil, fmt.Errorf("restore refused: %s: %w: %s", path, ErrNewerChanges, lost)
+		}
+		res.Discarded = lost
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("restore to %s: %w", path, err)
+	} else if stale, err := staleSideFiles(path); err != nil {
+		return nil, fmt.Errorf("restore to %s: %w", path, err)
+	} else if len(stale) > 0 {
+		return nil, fmt.Errorf("restore refused: there is no store at %s, but %s beside it: left by a store moved or deleted while open, or after a crash, it may hold that store's last changes, and SQLite would play it into the restored copy: move it to where that store went, or delete it, and restore again", path, strings.Join(stale, " and "))
+	}
+	aside := ""
+	var before auditEnd
+	if prev != nil {
+		aside, before = asideName(path, "before-restore", opts.Now), prev.end
+	}
+	// Recorded in the copy before it is renamed: a failure leaves the store
+	// where it is.
+	detail := restoreDetail(candidate, sum, aside, before, res.Discarded)
+	if err := recordRestore(ctx, tmp, opts.Actor, opts.Now, detail); err != nil {
+		return nil, fmt.Errorf("restore to %s: record the restore in the copy's audit log: %w", path, err)
+	}
+	if err := syncFile(tmp); err != nil {
+		return nil, fmt.Errorf("restore to %s: %w", path, err)
+	}
+	if prev != nil {
+		if err := moveAside(path, aside); err != nil {
+			return nil, fmt.Errorf("restore to %s: move the store aside: %w", path, err)
+		}
+		res.Aside = aside
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		if res.Aside != "" {
-			os.Rename(res.Aside, path) // put the store back
-		}
+		res.Aside = putBack(res.Aside, path)
 		return nil, fmt.Errorf("restore to %s: %w", path, err)
 	}
 	done = true
 	if err := syncDir(dir); err != nil {
 		return nil, fmt.Errorf("restore to %s: %w", path, err)
 	}
+	if res.Installed, err = checkInstalled(ctx, path, r); err != nil {
+		// Moved, not removed: a process that opened it meanwhile may have
+		// written to it.
+		failed := asideName(path, "restore-failed", opts.Now)
+		if merr := moveAside(path, failed); merr != nil {
+			return nil, fmt.Errorf("restore to %s: the restored store failed its check once in place, and could not be moved away (%v): %w", path, merr, err)
+		}
+		if res.Aside = putBack(res.Aside, path); res.Aside != "" {
+			return nil, fmt.Errorf("restore to %s: the restored store failed its check once in place and was moved to %s, and the previous store could not be put back: it is %s: %w", path, failed, res.Aside, err)
+		}
+		return nil, fmt.Errorf("restore to %s: the restored store failed its check once in place, so it was moved to %s (and the previous store, if any, put back): %w", path, failed, err)
+	}
 	return res, nil
 }
 
 // copyBeside copies the file from to a new owner-only temporary file in
-// to's directory, synced to disk, and returns its name.
-func copyBeside(ctx context.Context, from, to string) (string, error) {
+// to's directory, synced to disk, and returns its name and the SHA-256 of
+// what was copied.
+func copyBeside(ctx context.Context, from, to string) (string, string, error) {
 	src, err := os.Open(from)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer src.Close()
 	dst, err := os.CreateTemp(filepath.Dir(to), "."+filepath.Base(to)+".restore-*")
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	_, err = io.Copy(dst, ctxReader{ctx, src})
+	h := sha256.New()
+	_, err = io.Copy(io.MultiWriter(dst, h), ctxReader{ctx, src})
 	if err == nil {
 		err = dst.Sync()
 	}
@@ -477,9 +540,9 @@ func copyBeside(ctx context.Context, from, to string) (string, error) {
 	}
 	if err != nil {
 		os.Remove(dst.Name())
-		return "", err
+		return "", "", err
 	}
-	return dst.Name(), nil
+	return dst.Name(), hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // ctxReader stops a long copy when the context is cancelled (Ctrl-C).
@@ -495,14 +558,24 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	return c.r.Read(p)
 }
 
+// takenStore is a store Restore has taken over: no other connection has it
+// open, and conn holds an exclusive lock on it.
+type takenStore struct {
+	db   *sql.DB
+	conn *sql.Conn
+	mode string   // its journal mode before Restore took it over
+	end  auditEnd // where its audit log ends
+}
+
 // takeOver makes sure no other process uses the store at path and keeps it
 // so until release is called. Leaving WAL mode needs every other
 // connection closed (in WAL mode each holds a shared lock for as long as it
 // is open), folds the -wal into the file and removes the -wal and -shm,
 // which must not be left to the restored file; the exclusive lock then
-// keeps out any process that opens the store meanwhile. A dncctl opening
-// the store later puts it back in WAL mode.
-func takeOver(ctx context.Context, path string) (release func(), err error) {
+// keeps out any process that opens the store meanwhile, so that its audit
+// log, read here, is the one replaced. A dncctl opening the store later
+// puts it back in WAL mode.
+func takeOver(ctx context.Context, path string) (*takenStore, error) {
 	params := url.Values{}
 	params.Set("mode", "rw")
 	params.Add("_pragma", "busy_timeout(5000)")
@@ -510,22 +583,30 @@ func takeOver(ctx context.Context, path string) (release func(), err error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := db.Conn(ctx)
+	t := &takenStore{db: db}
+	t.conn, err = db.Conn(ctx)
 	if err == nil {
-		err = isStoreOrEmpty(ctx, conn)
+		err = isStoreOrEmpty(ctx, t.conn)
 	}
 	if err == nil {
-		err = leaveWAL(ctx, conn)
+		err = t.conn.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&t.mode)
 	}
 	if err == nil {
-		_, err = conn.ExecContext(ctx, "BEGIN EXCLUSIVE")
+		err = leaveWAL(ctx, t.conn)
+	}
+	if err == nil {
+		_, err = t.conn.ExecContext(ctx, "BEGIN EXCLUSIVE")
 		if isBusy(err) {
 			err = ErrInUse
 		}
 	}
+	if err == nil {
+		t.end, err = readAuditEnd(ctx, t.conn)
+	}
 	if err != nil {
-		if conn != nil {
-			conn.Close()
+		if t.conn != nil {
+			t.conn.ExecContext(context.Background(), "ROLLBACK")
+			t.conn.Close()
 		}
 		db.Close()
 		if errors.Is(err, ErrInUse) {
@@ -533,11 +614,19 @@ func takeOver(ctx context.Context, path string) (release func(), err error) {
 		}
 		return nil, err
 	}
-	return func() {
-		conn.ExecContext(context.Background(), "ROLLBACK")
-		conn.Close()
-		db.Close()
-	}, nil
+	return t, nil
+}
+
+// release lets the store go. A store left in place (the restore refused or
+// failed) goes back to WAL mode, as it was; one moved aside is left as it is.
+func (t *takenStore) release(inPlace bool) {
+	ctx := context.Background()
+	t.conn.ExecContext(ctx, "ROLLBACK")
+	if inPlace && t.mode == "wal" {
+		t.conn.ExecContext(ctx, "PRAGMA journal_mode = WAL")
+	}
+	t.conn.Close()
+	t.db.Close()
 }
 
 // isStoreOrEmpty refuses to replace a file that is not a dncctl store:
@@ -592,26 +681,46 @@ func isBusy(err error) bool {
 	return errors.As(err, &se) && (se.Code()&0xff == sqlite3.SQLITE_BUSY || se.Code()&0xff == sqlite3.SQLITE_LOCKED)
 }
 
-// moveAside renames the store at path, and any -wal, -shm or -journal left
-// beside it, to path.before-restore-<now>, and returns that name.
-func moveAside(path string, now time.Time) (string, error) {
-	base := path + ".before-restore-" + now.UTC().Format("20060102T150405Z")
+// asideName is a name to move the store at path aside to:
+// path.<label>-<now>, with a number after it if that is taken.
+func asideName(path, label string, now time.Time) string {
+	base := path + "." + label + "-" + now.UTC().Format("20060102T150405Z")
 	aside := base
 	for i := 2; ; i++ {
 		if _, err := os.Lstat(aside); errors.Is(err, fs.ErrNotExist) {
-			break
+			return aside
 		}
 		aside = base + "-" + strconv.Itoa(i)
 	}
-	// The sidecars first: a -wal or -shm left under the store's name would
-	// be taken for the restored file's.
-	for _, side := range []string{"-wal", "-shm", "-journal"} {
+}
+
+// moveAside renames the store at path, and any -wal, -shm or -journal left
+// beside it, to aside.
+func moveAside(path, aside string) error {
+	if _, err := os.Lstat(aside); err == nil {
+		return fmt.Errorf("%s: %w", aside, fs.ErrExist)
+	}
+	// The side files first: a -wal or -shm left under the store's name
+	// would be taken for the restored file's.
+	for _, side := range sideFiles {
 		if err := os.Rename(path+side, aside+side); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", err
+			return err
 		}
 	}
-	if err := os.Rename(path, aside); err != nil {
-		return "", err
+	return os.Rename(path, aside)
+}
+
+// putBack moves the store moved aside back to path, and returns "" once it
+// is there, or aside if it could not be moved ("" too when there was none).
+func putBack(aside, path string) string {
+	if aside == "" {
+		return ""
 	}
-	return aside, nil
+	if err := os.Rename(aside, path); err != nil {
+		return aside
+	}
+	for _, side := range sideFiles {
+		os.Rename(aside+side, path+side)
+	}
+	return ""
 }

@@ -3,7 +3,9 @@ package store
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -205,7 +207,9 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// A restore puts the backup's entries back and keeps the store it replaced.
+// A restore puts the backup's entries back, keeps the store it replaced,
+// and says so in the restored store's audit log. Changes made since the
+// backup are not discarded unless asked.
 func TestRestore(t *testing.T) {
 	ctx := context.Background()
 	s := auditedStore(t)
@@ -214,13 +218,36 @@ func TestRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Add(ctx, []Entry{{List: scrub.ListBlacklist, E164: "+34600000009"}}, time.Now(), "x"); err != nil {
+	if _, err := s.Add(ctx, []Entry{{List: scrub.ListOptOut, E164: "+34612345302", Channel: scrub.ChannelAll}}, time.Now(), "x"); err != nil {
 		t.Fatal(err)
 	}
 	path := s.Path()
 	s.Close()
+	newer, err := Check(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
 
-	res, err := Restore(ctx, path, backup, restoreTime)
+	// The opt-out added since the backup would be lost: refused.
+	_, err = Restore(ctx, path, backup, RestoreOptions{Now: restoreTime})
+	if !errors.Is(err, ErrNewerChanges) {
+		t.Fatalf("Restore over newer changes = %v, want ErrNewerChanges", err)
+	}
+	if want := "1 audit records made after the backup's last one (record 5): add 1; numbers +34612345302"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+	if got := optOuts(t, path); got != 1 {
+		t.Errorf("the store holds %d opt-outs after the refused restore, want 1", got)
+	}
+	if got := pragma(t, path, "journal_mode"); got != "wal" {
+		t.Errorf("journal_mode after the refused restore = %s, want wal", got)
+	}
+	if names := dirNames(t, filepath.Dir(path)); strings.Join(names, ",") != "s.db" {
+		t.Errorf("beside the store after the refused restore: %v", names)
+	}
+
+	actor := Actor{Command: "dncctl db restore", User: "ana"}
+	res, err := Restore(ctx, path, backup, RestoreOptions{Now: restoreTime, Actor: actor, DiscardNewer: true})
 	if err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
@@ -228,15 +255,21 @@ func TestRestore(t *testing.T) {
 	if res.Aside != wantAside || res.Report.AuditRecords != 5 || res.Report.Path != backup {
 		t.Errorf("result = %+v, report %+v", res, res.Report)
 	}
+	if d := res.Discarded; d == nil || d.Records != 1 || d.After != 5 || d.Diverged || d.Actions["add"] != 1 || strings.Join(d.Numbers, ",") != "+34612345302" {
+		t.Errorf("discarded = %+v", d)
+	}
+	if sum := sha256.Sum256(before); res.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("SHA256 = %s, not the backup's", res.SHA256)
+	}
 	r, err := Check(ctx, path)
 	if err != nil || r.Err() != nil {
 		t.Fatalf("the restored store: %v, %v", err, r.Err())
 	}
-	if r.Counts[scrub.ListBlacklist] != 0 || r.AuditRecords != 5 {
-		t.Errorf("the restored store holds %v and %d audit records; want the backup's", r.Counts, r.AuditRecords)
+	if r.Counts[scrub.ListOptOut] != 0 || r.AuditRecords != 6 || res.Installed == nil || res.Installed.AuditHead != r.AuditHead {
+		t.Errorf("the restored store holds %v and %d audit records; want the backup's and the restore record", r.Counts, r.AuditRecords)
 	}
 	aside, err := Check(ctx, wantAside)
-	if err != nil || aside.Counts[scrub.ListBlacklist] != 1 || aside.AuditRecords != 6 {
+	if err != nil || aside.Counts[scrub.ListOptOut] != 1 || aside.AuditRecords != 6 || aside.AuditHead != newer.AuditHead {
 		t.Errorf("the store moved aside: %+v, %v", aside, err)
 	}
 	if got := fileMode(t, path); got != 0o600 {
@@ -257,11 +290,130 @@ func TestRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
+	var last AuditRecord
+	if err := s2.Audit(ctx, AuditQuery{}, func(r AuditRecord) error { last = r; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	absBackup, _ := filepath.Abs(backup)
+	for _, want := range []string{
+		"from " + absBackup + " (sha256 " + res.SHA256 + ")",
+		"; the store it replaced moved to " + wantAside + " (6 audit records, last hash " + newer.AuditHead + ")",
+		"; discarded 1 audit records made after the backup's last one (record 5): add 1; numbers +34612345302",
+	} {
+		if !strings.Contains(last.Detail, want) {
+			t.Errorf("restore record detail %q does not hold %q", last.Detail, want)
+		}
+	}
+	if last.ID != 6 || last.Action != "restore" || last.Command != actor.Command || last.User != actor.User || !last.At.Equal(restoreTime) {
+		t.Errorf("last audit record = %+v, want the restore's", last)
+	}
 	if _, err := s2.Add(ctx, []Entry{{List: scrub.ListBlacklist, E164: "+34600000010"}}, time.Now(), "x"); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := s2.VerifyAudit(ctx); n != 6 || err != nil {
+	if n, err := s2.VerifyAudit(ctx); n != 7 || err != nil {
 		t.Errorf("VerifyAudit after the restore = %d, %v", n, err)
+	}
+}
+
+// A store whose log went another way than the backup's (another backup
+// restored since, then changed) would lose its own records: refused too.
+func TestRestoreRefusesDivergedLog(t *testing.T) {
+	ctx := context.Background()
+	s := auditedStore(t)
+	first := backupOf(t, s)
+	if _, err := s.Add(ctx, []Entry{{List: scrub.ListOptOut, E164: "+34612345303", Channel: scrub.ChannelAll}}, time.Now(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	second := backupOf(t, s) // 6 records
+	path := s.Path()
+	s.Close()
+	if _, err := Restore(ctx, path, first, RestoreOptions{Now: restoreTime, DiscardNewer: true}); err != nil {
+		t.Fatal(err)
+	}
+	// The store's record 6 is now the first restore's, the second backup's an add.
+	_, err := Restore(ctx, path, second, RestoreOptions{Now: restoreTime.Add(time.Hour)})
+	if !errors.Is(err, ErrNewerChanges) || !strings.Contains(err.Error(), "1 audit records not in the backup (the two logs part after record 5): restore 1") {
+		t.Fatalf("Restore over a diverged log = %v", err)
+	}
+	if r, err := Check(ctx, path); err != nil || r.AuditRecords != 6 || r.Counts[scrub.ListOptOut] != 0 {
+		t.Errorf("the store after the refused restore: %+v, %v", r, err)
+	}
+	// Restoring the backup the store came from loses the restore record only.
+	_, err = Restore(ctx, path, first, RestoreOptions{Now: restoreTime.Add(time.Hour)})
+	if !errors.Is(err, ErrNewerChanges) || !strings.Contains(err.Error(), "made after the backup's last one (record 5): restore 1") {
+		t.Errorf("Restore of the same backup again = %v", err)
+	}
+}
+
+// With no store at path, side files left there by a store moved away
+// would be played into the restored copy: refused, named.
+func TestRestoreRefusesStaleSideFiles(t *testing.T) {
+	ctx := context.Background()
+	s := auditedStore(t)
+	backup := backupOf(t, s)
+	path := s.Path()
+	// A crash: the -wal holds committed changes not yet in the file.
+	if _, err := s.db.Exec(`PRAGMA wal_autocheckpoint = 0`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Add(ctx, []Entry{{List: scrub.ListOptOut, E164: "+34612345304", Channel: scrub.ChannelAll}}, time.Now(), "x"); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, path+"-wal", path+".crash-wal")
+	s.Close()
+	if err := os.Rename(path, path+".bad"); err != nil {
+		t.Fatal(err)
+	}
+	copyFile(t, path+".crash-wal", path+"-wal")
+	os.Remove(path + ".crash-wal")
+
+	_, err := Restore(ctx, path, backup, RestoreOptions{Now: restoreTime})
+	if err == nil || !strings.Contains(err.Error(), "there is no store at "+path+", but "+path+"-wal beside it") {
+		t.Fatalf("Restore beside a stale -wal = %v", err)
+	}
+	if names := dirNames(t, filepath.Dir(path)); strings.Join(names, ",") != "s.db-wal,s.db.bad" {
+		t.Errorf("beside the store: %v", names)
+	}
+	os.Remove(path + "-wal")
+	res, err := Restore(ctx, path, backup, RestoreOptions{Now: restoreTime})
+	if err != nil || res.Installed.Counts[scrub.ListOptOut] != 0 || res.Installed.AuditRecords != 6 {
+		t.Fatalf("Restore once the -wal is gone = %+v, %v", res, err)
+	}
+}
+
+// The check of the store once in place wants the backup's entries and
+// log, and the restore record after them.
+func TestCheckInstalled(t *testing.T) {
+	ctx := context.Background()
+	backup := backupOf(t, auditedStore(t))
+	path := filepath.Join(t.TempDir(), "dnc.db")
+	res, err := Restore(ctx, path, backup, RestoreOptions{Now: restoreTime})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := checkInstalled(ctx, path, res.Report); err != nil {
+		t.Errorf("checkInstalled of the restored store: %v", err)
+	}
+	fewer := *res.Report
+	fewer.AuditRecords--
+	if _, err := checkInstalled(ctx, path, &fewer); err == nil || !strings.Contains(err.Error(), "its audit log holds 6 records, want the backup's 4 and the restore record") {
+		t.Errorf("checkInstalled with a record too many: %v", err)
+	}
+	other := *res.Report
+	other.Counts = map[scrub.List]int{scrub.ListOptOut: 1, scrub.ListBlacklist: 0, scrub.ListWhitelist: 0}
+	if _, err := checkInstalled(ctx, path, &other); err == nil || !strings.Contains(err.Error(), "active entries") {
+		t.Errorf("checkInstalled with other entries: %v", err)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -269,7 +421,7 @@ func TestRestoreWithoutStore(t *testing.T) {
 	ctx := context.Background()
 	backup := backupOf(t, auditedStore(t))
 	path := filepath.Join(t.TempDir(), "new", "dnc.db")
-	res, err := Restore(ctx, path, backup, restoreTime)
+	res, err := Restore(ctx, path, backup, RestoreOptions{Now: restoreTime})
 	if err != nil || res.Aside != "" {
 		t.Fatalf("Restore = %+v, %v", res, err)
 	}
@@ -335,7 +487,7 @@ func TestRestoreRefuses(t *testing.T) {
 			}
 			beforeDir := dirNames(t, filepath.Dir(path))
 
-			_, err = Restore(ctx, path, candidate, restoreTime)
+			_, err = Restore(ctx, path, candidate, RestoreOptions{Now: restoreTime})
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("Restore = %v, want an error wrapping %q", err, tt.want)
 			}
@@ -372,7 +524,8 @@ func oldStore(t *testing.T, path string, version int) {
 	execOn(t, path, stmts...)
 }
 
-// An older backup is accepted; Open upgrades it.
+// An older backup is accepted, and upgraded so that its new audit log
+// records the restore. Having no log, it holds none of the store's records.
 func TestRestoreOlderSchema(t *testing.T) {
 	ctx := context.Background()
 	s := auditedStore(t)
@@ -380,18 +533,22 @@ func TestRestoreOlderSchema(t *testing.T) {
 	oldStore(t, candidate, 3) // version 3 had no audit log
 	path := s.Path()
 	s.Close()
-	res, err := Restore(ctx, path, candidate, restoreTime)
+	_, err := Restore(ctx, path, candidate, RestoreOptions{Now: restoreTime})
+	if !errors.Is(err, ErrNewerChanges) || !strings.Contains(err.Error(), "5 audit records, and the backup has none") {
+		t.Fatalf("Restore of a backup without a log = %v", err)
+	}
+	res, err := Restore(ctx, path, candidate, RestoreOptions{Now: restoreTime, DiscardNewer: true})
 	if err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
 	if r := res.Report; r.Schema != 3 || !r.Older() || r.Audited || r.Err() != nil || r.Counts[scrub.ListOptOut] != 1 {
 		t.Errorf("report = %+v", r)
 	}
+	if r := res.Installed; r.Older() || r.AuditRecords != 1 {
+		t.Errorf("the restored store = %+v", r)
+	}
 	if got := optOuts(t, path); got != 1 {
 		t.Errorf("opt-outs = %d, want the backup's 1", got)
-	}
-	if got := pragma(t, path, "user_version"); got == "3" {
-		t.Error("Open did not upgrade the restored store")
 	}
 }
 
@@ -405,7 +562,7 @@ func TestRestoreRefusesStoreInUse(t *testing.T) {
 	if _, err := s.Counts(ctx); err != nil { // the connection is open, idle
 		t.Fatal(err)
 	}
-	_, err := Restore(ctx, s.Path(), candidate, restoreTime)
+	_, err := Restore(ctx, s.Path(), candidate, RestoreOptions{Now: restoreTime})
 	if !errors.Is(err, ErrInUse) {
 		t.Fatalf("Restore of a store in use = %v, want ErrInUse", err)
 	}
@@ -422,7 +579,7 @@ func TestRestoreRefusesCandidateWithWAL(t *testing.T) {
 	ctx := context.Background()
 	live := auditedStore(t) // open: its -wal holds its changes
 	path := filepath.Join(t.TempDir(), "dnc.db")
-	_, err := Restore(ctx, path, live.Path(), restoreTime)
+	_, err := Restore(ctx, path, live.Path(), RestoreOptions{Now: restoreTime})
 	if err == nil || !strings.Contains(err.Error(), "-wal beside it") {
 		t.Fatalf("Restore from a store with a -wal = %v", err)
 	}

@@ -250,11 +250,15 @@ type Query struct {
 
 // Entries calls fn for each entry matching q, oldest first.
 func (s *Store) Entries(ctx context.Context, q Query, fn func(Entry) error) error {
+	return entriesIn(ctx, s.db, q, fn)
+}
+
+func entriesIn(ctx context.Context, db querier, q Query, fn func(Entry) error) error {
 	expiring := ""
 	if !q.ExpiringBy.IsZero() {
 		expiring = q.ExpiringBy.UTC().Format(timeFormat)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, list, e164, channel, tag, reason, source, added_at, added_by,
+	rows, err := db.QueryContext(ctx, `SELECT id, list, e164, channel, tag, reason, source, added_at, added_by,
 			coalesce(removed_at, ''), coalesce(removed_by, ''), coalesce(removed_reason, ''),
 			campaign, coalesce(expires_at, ''), prefix, evidence, hash_kind, hash_key
 		FROM entries
@@ -297,25 +301,57 @@ func (s *Store) Entries(ctx context.Context, q Query, fn func(Entry) error) erro
 }
 
 // LoadIndex reads every active entry and pending review into a new index
-// for a run in scope (its channel, campaign and time). The entries are read
-// in one query, so that a run sees one consistent state of the lists.
+// for a run in scope (its channel, campaign and time). They are read in one
+// read transaction, so that a run sees one consistent state of the lists.
 //
 // Hashed entries made with HMAC-SHA-256 need their key among keys: an
 // entry under a key not given fails the load (a scrub.MissingKeyError).
 func (s *Store) LoadIndex(ctx context.Context, scope scrub.Scope, keys ...scrub.HashKey) (*scrub.Index, error) {
+	idx, _, err := s.loadIndex(ctx, scope, keys, false)
+	return idx, err
+}
+
+// LoadIndexAndStates is LoadIndex, and ListStates read in the same
+// transaction: a run's proof then describes the very lists the run was
+// checked against, not those of a moment later.
+func (s *Store) LoadIndexAndStates(ctx context.Context, scope scrub.Scope, keys ...scrub.HashKey) (*scrub.Index, []ListState, error) {
+	return s.loadIndex(ctx, scope, keys, true)
+}
+
+// testHookIndexRead, when set, runs between reading the index and the
+// lists' states, for tests to change the store in between.
+var testHookIndexRead func()
+
+func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.HashKey, withStates bool) (*scrub.Index, []ListState, error) {
+	// A read-only transaction begins deferred, unlike the store's others
+	// (_txlock=immediate): it takes no write lock, so writers go on, and
+	// every read in it sees the one snapshot taken at its first.
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load lists from %s: begin: %w", s.path, err)
+	}
+	defer tx.Rollback()
 	idx := scrub.NewScopedIndex(scope)
 	idx.UseKeys(keys...)
-	// Reviews first: a review approved between the two reads is then seen
-	// as pending and its new entry as well, never as neither.
-	err := s.pendingReviews(ctx, func(p scrub.Pending) error { idx.AddPending(p); return nil })
+	err = pendingReviews(ctx, tx, func(p scrub.Pending) error { idx.AddPending(p); return nil })
 	if err != nil {
-		return nil, fmt.Errorf("load the review queue from %s: %w", s.path, err)
+		return nil, nil, fmt.Errorf("load the review queue from %s: %w", s.path, err)
 	}
-	err = s.Entries(ctx, Query{}, func(e Entry) error { return idx.Add(e.Scrub()) })
+	err = entriesIn(ctx, tx, Query{}, func(e Entry) error { return idx.Add(e.Scrub()) })
 	if err != nil {
-		return nil, fmt.Errorf("load lists from %s: %w", s.path, err)
+		return nil, nil, fmt.Errorf("load lists from %s: %w", s.path, err)
 	}
-	return idx, nil
+	if !withStates {
+		return idx, nil, nil
+	}
+	if testHookIndexRead != nil {
+		testHookIndexRead()
+	}
+	states, err := listStatesIn(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return idx, states, nil
 }
 
 // Counts is the number of active entries on each list.

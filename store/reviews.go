@@ -138,8 +138,10 @@ func (s *Store) Reviews(ctx context.Context, q ReviewQuery, fn func(Review) erro
 	return reviewsIn(ctx, s.db, q, fn)
 }
 
+// querier runs queries: a *sql.DB, a *sql.Conn or a *sql.Tx.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 func reviewsIn(ctx context.Context, db querier, q ReviewQuery, fn func(Review) error) error {
@@ -291,8 +293,8 @@ func (s *Store) Reject(ctx context.Context, ids []int64, reason string, at time.
 }
 
 // pendingReviews calls fn with each pending review, for the index.
-func (s *Store) pendingReviews(ctx context.Context, fn func(scrub.Pending) error) error {
-	return s.Reviews(ctx, ReviewQuery{Status: ReviewPending}, func(r Review) error {
+func pendingReviews(ctx context.Context, db querier, fn func(scrub.Pending) error) error {
+	return reviewsIn(ctx, db, ReviewQuery{Status: ReviewPending}, func(r Review) error {
 		return fn(scrub.Pending{ID: r.ID, E164: r.E164, Channel: r.Channel, Reason: r.Reason, FlaggedAt: r.FlaggedAt})
 	})
 }

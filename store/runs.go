@@ -303,9 +303,13 @@ type ListState struct {
 // ListStates says, for every list, how many entries are active and when it
 // last changed, read in one query so that the lists are seen at one moment.
 func (s *Store) ListStates(ctx context.Context) ([]ListState, error) {
+	return listStatesIn(ctx, s.db)
+}
+
+func listStatesIn(ctx context.Context, db querier) ([]ListState, error) {
 	// The review queue is a list too, for a run's proof: its pending
 	// numbers are not called (unless the run allowed them).
-	rows, err := s.db.QueryContext(ctx, `SELECT list, sum(removed_at IS NULL),
+	rows, err := db.QueryContext(ctx, `SELECT list, sum(removed_at IS NULL),
 		max(max(added_at, coalesce(removed_at, ''))) FROM entries GROUP BY list
 		UNION ALL SELECT 'review', sum(status = 'pending'), max(max(flagged_at, coalesce(decided_at, '')))
 		FROM reviews HAVING count(*) > 0`)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +219,49 @@ func TestListStates(t *testing.T) {
 	}
 	if q := states[len(states)-1]; q.List != ReviewQueue || q.Active != 1 || !q.LastChange.Equal(flagged) {
 		t.Errorf("review queue: %+v", q)
+	}
+}
+
+// The lists' state a run's proof gives is that of the index it was
+// checked against, even when another process adds an opt-out in between;
+// and reading both keeps no writer waiting.
+func TestLoadIndexAndStatesAgree(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	if _, err := s.Add(ctx, []Entry{{List: scrub.ListOptOut, E164: "+34612345678", Channel: scrub.ChannelAll}}, at, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	other, err := Open(ctx, s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	later := at.Add(time.Hour)
+	var addErr error
+	testHookIndexRead = func() {
+		_, addErr = other.Add(ctx, []Entry{{List: scrub.ListOptOut, E164: "+34612345302", Channel: scrub.ChannelAll}}, later, "bo")
+	}
+	defer func() { testHookIndexRead = nil }()
+
+	idx, states, err := s.LoadIndexAndStates(ctx, scrub.Scope{Channel: scrub.ChannelVoice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if addErr != nil {
+		t.Fatalf("an opt-out added while the index was read: %v", addErr)
+	}
+	if idx.Find("+34612345302").OptOut != nil || idx.Find("+34612345678").OptOut == nil {
+		t.Fatal("the index does not hold the opt-outs of when it was read")
+	}
+	optOuts := func(states []ListState) ListState {
+		i := slices.IndexFunc(states, func(st ListState) bool { return st.List == scrub.ListOptOut })
+		return states[i]
+	}
+	if st := optOuts(states); st.Active != 1 || !st.LastChange.Equal(at) {
+		t.Errorf("opt-out state = %+v, want the index's: 1 active, last changed %v", st, at)
+	}
+	if now, _ := s.ListStates(ctx); optOuts(now).Active != 2 {
+		t.Errorf("the store holds %d opt-outs after the add, want 2", optOuts(now).Active)
 	}
 }

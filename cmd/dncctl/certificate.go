@@ -150,15 +150,9 @@ type inputHash struct {
 	stdin  *hashingReader // for -
 }
 
-// startProof checks --certificate, takes the lists' state and hashes the inputs.
-func startProof(ctx context.Context, opts *scrubOptions, st *store.Store, planned []scrubOutput, started time.Time) (*proof, error) {
-	if err := checkCertificatePath(opts, planned); err != nil {
-		return nil, err
-	}
-	lists, err := st.ListStates(ctx)
-	if err != nil {
-		return nil, err
-	}
+// startProof hashes the inputs. lists is the lists' state read with the
+// index the run checks against (store.LoadIndexAndStates).
+func startProof(opts *scrubOptions, st *store.Store, planned []scrubOutput, lists []store.ListState, started time.Time) *proof {
 	p := &proof{st: st, started: started, planned: planned, lists: lists}
 	runOpts := *opts
 	for _, out := range planned {
@@ -175,7 +169,7 @@ func startProof(ctx context.Context, opts *scrubOptions, st *store.Store, planne
 		p.inputs = append(p.inputs, in)
 	}
 	p.opts = &runOpts
-	return p, nil
+	return p
 }
 
 // checkCertificatePath refuses a --certificate that would overwrite an

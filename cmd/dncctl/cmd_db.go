@@ -99,24 +99,38 @@ type dbRestoreOptions struct {
 	IO        *iostreams
 	StorePath func() string
 	Now       func() time.Time
-	Candidate string
+	// Actor is who the restore's audit record names.
+	Actor        func() store.Actor
+	Candidate    string
+	DiscardNewer bool
 }
 
 func newDBRestoreCmd(f *factory) *cobra.Command {
-	opts := &dbRestoreOptions{IO: f.IO, StorePath: f.StorePath, Now: f.Now}
+	opts := &dbRestoreOptions{IO: f.IO, StorePath: f.StorePath, Now: f.Now, Actor: f.actor}
 	cmd := &cobra.Command{
 		Use:   "restore FILE",
 		Short: "Replace the store with a backup, after checking it",
 		Long: `DB restore copies FILE beside the store and checks the copy: it must be a
 dncctl store, pass SQLite's integrity check, have a schema this dncctl
 knows and an intact audit log. A copy that fails is refused and the store
-is left as it was. A backup from an older dncctl is accepted: the store is
-upgraded the next time dncctl opens it.
+is left as it was. A backup from an older dncctl is accepted, and upgraded.
 
-The current store is then moved aside, to
+The current store's audit log must hold nothing the backup's does not:
+a store changed since the backup was taken (an opt-out added, say) is
+refused, with a summary of what restoring would undo (the records by
+action, the first numbers changed), since the restored store would let
+those numbers be called again. --discard-newer restores anyway; the changes
+stay in the store moved aside.
+
+A "restore" record is then added to the copy's audit log: FILE and its
+SHA-256, where the current store goes, its audit record count and last
+hash, and what was discarded. The current store is moved aside, to
 <store>.before-restore-<UTC time>, never deleted, and the copy takes its
-place (mode 0600). FILE itself is not changed. With no current store, the
-copy simply becomes the store.
+place (mode 0600) and is checked once more; should that fail, the current
+store is put back. FILE itself is not changed. With no current store, the
+copy simply becomes the store, unless a -wal, -shm or -journal of a store
+moved or deleted while open is still there: SQLite would read it into the
+copy, so restore refuses and names it.
 
 Stop every other dncctl using the store (cron jobs, scrubs, imports) before
 restoring. Restore refuses to start while another process has the store
@@ -127,7 +141,8 @@ Exit status:
   0  the store is the backup's copy
   1  refused or failed: the store is unchanged
   2  usage error`,
-		Example: `  dncctl db restore /backups/dncctl-2026-11-20.db`,
+		Example: `  dncctl db restore /backups/dncctl-2026-11-20.db
+  dncctl db restore /backups/dncctl-2026-11-20.db --discard-newer`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("give the one backup file to restore")
@@ -139,12 +154,16 @@ Exit status:
 			return runDBRestore(cmd.Context(), opts)
 		},
 	}
+	cmd.Flags().BoolVar(&opts.DiscardNewer, "discard-newer", false, "restore even if the store holds changes the backup does not (they stay in the store moved aside)")
 	return cmd
 }
 
 func runDBRestore(ctx context.Context, opts *dbRestoreOptions) error {
 	path := opts.StorePath()
-	res, err := store.Restore(ctx, path, opts.Candidate, opts.Now())
+	res, err := store.Restore(ctx, path, opts.Candidate, store.RestoreOptions{Now: opts.Now(), Actor: opts.Actor(), DiscardNewer: opts.DiscardNewer})
+	if errors.Is(err, store.ErrNewerChanges) {
+		return fmt.Errorf("%w; restoring would undo them: pass --discard-newer to restore anyway (they stay in the store moved aside)", err)
+	}
 	if err != nil {
 		return err
 	}
@@ -154,10 +173,14 @@ func runDBRestore(ctx context.Context, opts *dbRestoreOptions) error {
 		return err
 	}
 	if res.Aside == "" {
-		_, err = fmt.Fprintln(w, "There was no store before: nothing was moved aside.")
+		fmt.Fprintln(w, "There was no store before: nothing was moved aside.")
 	} else {
-		_, err = fmt.Fprintf(w, "The previous store is kept as %s.\n", res.Aside)
+		fmt.Fprintf(w, "The previous store is kept as %s.\n", res.Aside)
 	}
+	if res.Discarded != nil {
+		fmt.Fprintf(w, "Discarded %s.\n", res.Discarded)
+	}
+	_, err = fmt.Fprintf(w, "The restore is audit record %d, last hash %s.\n", res.Installed.AuditRecords, res.Installed.AuditHead)
 	return err
 }
 

@@ -73,8 +73,8 @@ Exit status:
 	bindConfig(cmd.Flags(), "phone-col")
 	if list != scrub.ListWhitelist {
 		cmd.Flags().BoolVar(&opts.Hashed, "hashed", false, "the file holds a partner's hashes of numbers, not numbers")
-		cmd.Flags().StringVar(&opts.Hash, "hash", "", "with --hashed, the hashes' kind: sha256 or hmac-sha256 (default sha256)")
-		cmd.Flags().StringVar(&opts.KeyFile, "key-file", "", "with --hash hmac-sha256, the key shared with the partner (its fingerprint is recorded)")
+		cmd.Flags().StringVar(&opts.Hash, "hash", "", "with --hashed, the hashes' kind: sha256 or hmac-sha256 (required unless the column is named hash_sha256 or hmac_sha256)")
+		cmd.Flags().StringVar(&opts.KeyFile, "key-file", "", "for hmac-sha256 hashes, the key shared with the partner (its fingerprint is recorded)")
 	}
 	return cmd
 }

@@ -21,6 +21,8 @@ type scrubOptions struct {
 	IO        *iostreams
 	Rules     func() *fileConfig
 	OpenStore checkedStoreOpener
+	// StorePath is the store's file, which no output may replace.
+	StorePath func() string
 	Now       func() time.Time
 
 	Files       []string
@@ -57,7 +59,7 @@ type scrubOptions struct {
 }
 
 func newScrubCmd(f *factory) *cobra.Command {
-	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, Now: f.Now, Rules: func() *fileConfig { return f.Config }, Actor: f.actor}
+	opts := &scrubOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, StorePath: f.StorePath, Now: f.Now, Rules: func() *fileConfig { return f.Config }, Actor: f.actor}
 	cmd := &cobra.Command{
 		Use:   "scrub [flags] FILE...",
 		Short: "Write a clean call list and a rejection report for lead files",
@@ -105,6 +107,8 @@ scrub refuses to run rather than pass the numbers they stand for.
 Every row read is either in the clean file or dropped. Outputs appear only when the whole
 run has succeeded: a failed or interrupted run leaves no file under a final
 name. A summary goes to standard error (and to --summary-json as JSON).
+No output may be named like an input, the store (or its -wal, -shm or
+-journal), the config file or a --key-file: such a run is refused (exit 2).
 
 Before its outputs appear, the run is recorded in the store, with an audit
 record: the SHA-256 of every input and output, the counts, the state of the
@@ -203,6 +207,12 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := checkCertificatePath(opts, outputs); err != nil {
+		return err
+	}
+	if err := checkOutputsSpare(opts, outputs); err != nil {
+		return err
+	}
 
 	keys, err := readHashKeys(opts.KeyFiles)
 	if err != nil {
@@ -213,7 +223,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 		return err
 	}
 	defer st.Close()
-	idx, err := st.LoadIndex(ctx, scrub.Scope{Channel: channel, Campaign: opts.Campaign, Now: opts.Now()}, keys...)
+	idx, lists, err := st.LoadIndexAndStates(ctx, scrub.Scope{Channel: channel, Campaign: opts.Campaign, Now: opts.Now()}, keys...)
 	if err != nil {
 		return explainMissingKey(err)
 	}
@@ -225,10 +235,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	}
 
 	started := opts.Now()
-	proof, err := startProof(ctx, opts, st, outputs, started)
-	if err != nil {
-		return err
-	}
+	proof := startProof(opts, st, outputs, lists, started)
 	run := &scrubRun{opts: proof.opts, decider: scrub.NewDecider(norm, idx), summary: scrub.NewSummary()}
 	run.decider.StrictRegion = opts.Strict
 	run.decider.Source, run.decider.WhitelistOnly = opts.Source, opts.OnlyWhite
@@ -334,6 +341,77 @@ func planOutputs(files []string, outDir string, format exporters.Format, summary
 		}
 	}
 	return outputs, nil
+}
+
+// checkOutputsSpare refuses an output (clean, rejected, --summary-json,
+// --certificate) that would replace a file the run reads its rules from:
+// the store or its side files, the config file, a --key-file. Outputs are
+// renamed into place, so one named like the store would replace it whole,
+// and the next scrub would find no opt-outs to honour.
+func checkOutputsSpare(opts *scrubOptions, planned []scrubOutput) error {
+	type spared struct{ path, what string }
+	var keep []spared
+	if opts.StorePath != nil {
+		db := opts.StorePath()
+		keep = append(keep, spared{db, "the store"})
+		for _, side := range []string{"-wal", "-shm", "-journal"} {
+			keep = append(keep, spared{db + side, "the store's " + side})
+		}
+	}
+	if opts.Rules != nil {
+		if cfg := opts.Rules(); cfg != nil && cfg.Path != "" {
+			keep = append(keep, spared{cfg.Path, "the config file"})
+		}
+	}
+	for _, k := range opts.KeyFiles {
+		keep = append(keep, spared{k, "the key file"})
+	}
+	type output struct{ path, what string }
+	var outs []output
+	for _, out := range planned {
+		outs = append(outs, output{out.clean, "the clean list"}, output{out.rejected, "the rejection report"})
+	}
+	if opts.SummaryJSON != "" {
+		outs = append(outs, output{opts.SummaryJSON, "--summary-json"})
+	}
+	if opts.Certificate != "" {
+		outs = append(outs, output{opts.Certificate, "--certificate"})
+	}
+	for _, o := range outs {
+		for _, k := range keep {
+			if samePath(o.path, k.path) {
+				return usageErrorf("%s %s would overwrite %s %s: write it elsewhere", o.what, o.path, k.what, k.path)
+			}
+		}
+	}
+	return nil
+}
+
+// samePath reports whether two names are one file: the same absolute,
+// clean name once links in their directories are resolved (a file yet to
+// be written has only its name), or, when both exist, the same file (a
+// link to it).
+func samePath(a, b string) bool {
+	if canonicalPath(a) == canonicalPath(b) {
+		return true
+	}
+	ai, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	bi, err := os.Stat(b)
+	return err == nil && os.SameFile(ai, bi)
+}
+
+func canonicalPath(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(abs)); err == nil {
+		return filepath.Join(dir, filepath.Base(abs))
+	}
+	return abs
 }
 
 // fileStem is the file name without its extension (and without .gz).

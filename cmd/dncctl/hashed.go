@@ -189,21 +189,22 @@ var hashColumns = map[string]scrub.HashKind{
 
 // hashedFile is where a hashed list's values are: the column of hashes,
 // the channel column (-1 for none), and whether the first line is data.
+// column and implied are the hashes column's name and the kind it implies
+// ("" for a name that implies none, or no header).
 type hashedFile struct {
 	hash, channel  int
 	headerIsHashes bool
+	column         string
+	implied        scrub.HashKind
 }
 
-// locateHashes finds the columns of a hashed list with header, for hashes of kind.
-func locateHashes(file string, header []string, kind scrub.HashKind) (hashedFile, error) {
+// locateHashes finds the columns of a hashed list with header.
+func locateHashes(file string, header []string) (hashedFile, error) {
 	loc := hashedFile{hash: -1, channel: -1}
 	for i, h := range header {
 		name := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if implied, ok := hashColumns[name]; ok && loc.hash < 0 {
-			if implied != "" && implied != kind {
-				return loc, usageErrorf("%s: its column %s holds %s hashes, not %s: give --hash %s", file, h, implied, kind, implied)
-			}
-			loc.hash = i
+			loc.hash, loc.column, loc.implied = i, h, implied
 		}
 		if name == "channel" {
 			loc.channel = i
@@ -219,15 +220,41 @@ func locateHashes(file string, header []string, kind scrub.HashKind) (hashedFile
 		}
 	}
 	if len(header) == 1 {
-		return hashedFile{hash: 0, channel: -1}, nil
+		return hashedFile{hash: 0, channel: -1, column: header[0]}, nil
 	}
-	return loc, fmt.Errorf("%s: no column of hashes: name it %s (or hash)", file, kind.Column())
+	return loc, fmt.Errorf("%s: no column of hashes: name it %s or %s (or hash)", file, scrub.HashSHA256.Column(), scrub.HashHMACSHA256.Column())
+}
+
+// kind is the kind of the file's hashes: --hash (given, or "" when not),
+// or else what the column's name implies. A file that does not say needs
+// --hash: an HMAC list taken for plain SHA-256 would be kept as hashes no
+// number ever matches, and its opt-outs would be called.
+func (loc hashedFile) kind(file, given string) (scrub.HashKind, error) {
+	if given == "" {
+		if loc.implied != "" {
+			return loc.implied, nil
+		}
+		what := "it has no header to say"
+		if loc.column != "" {
+			what = fmt.Sprintf("its column %s does not say", loc.column)
+		}
+		return "", usageErrorf("%s: %s which hashes it holds: give --hash %s or --hash %s (with --key-file)", file, what, scrub.HashSHA256, scrub.HashHMACSHA256)
+	}
+	kind, err := scrub.ParseHashKind(given)
+	if err != nil {
+		return "", &usageError{err: fmt.Errorf("--hash: %w", err)}
+	}
+	if loc.implied != "" && loc.implied != kind {
+		return "", usageErrorf("%s: its column %s holds %s hashes, not %s: give --hash %s", file, loc.column, loc.implied, kind, loc.implied)
+	}
+	return kind, nil
 }
 
 // runHashedImport adds a partner's hashed list (import --hashed): each
-// value 64 hex digits, the hash of a number of kind --hash. An HMAC list
-// needs --key-file: its key is not kept, but its fingerprint is, so that a
-// scrub given another key is refused instead of matching nothing.
+// value 64 hex digits, the hash of a number of the kind --hash or the
+// column's name says. An HMAC list needs --key-file: its key is not kept,
+// but its fingerprint is, so that a scrub given another key is refused
+// instead of matching nothing.
 func runHashedImport(ctx context.Context, opts *listImportOptions) error {
 	if !opts.Hashed {
 		return usageErrorf("--hash and --key-file describe the hashes --hashed imports: add --hashed")
@@ -235,13 +262,12 @@ func runHashedImport(ctx context.Context, opts *listImportOptions) error {
 	if opts.Prefix {
 		return usageErrorf("--prefix: a hash stands for one number, never a prefix")
 	}
-	kind, err := opts.hashFlags.kind()
-	if err != nil {
-		return err
-	}
-	hasher, err := opts.hashFlags.hasher()
-	if err != nil {
-		return err
+	// A wrong --hash or --key-file is found before the file is read; which
+	// kind the file holds, only once its header is.
+	if opts.Hash != "" {
+		if _, err := opts.hashFlags.hasher(); err != nil {
+			return err
+		}
 	}
 	channels, err := opts.channels(opts.List)
 	if err != nil {
@@ -270,7 +296,18 @@ func runHashedImport(ctx context.Context, opts *listImportOptions) error {
 	}
 	defer in.Close()
 	header := in.Header()
-	loc, err := locateHashes(opts.File, header, kind)
+	loc, err := locateHashes(opts.File, header)
+	if err != nil {
+		return err
+	}
+	kind, err := loc.kind(opts.File, opts.Hash)
+	if err != nil {
+		return err
+	}
+	if kind.Keyed() && opts.KeyFile == "" {
+		return usageErrorf("%s: its hashes are %s: give --key-file with the key shared with the partner", opts.File, kind)
+	}
+	hasher, err := hashFlags{Hash: string(kind), KeyFile: opts.KeyFile}.hasher()
 	if err != nil {
 		return err
 	}
@@ -401,10 +438,13 @@ A channel column gives each opt-out's channel unless --channel is given.`
 --hashed imports a partner's hashed list instead: each value is the hash
 of a number (64 hex digits, in either case), in a column named
 hash_sha256, hmac_sha256 or hash, or the file's only column.` + channel + `
---hash names the kind: sha256 (the default) or hmac-sha256, which needs
---key-file: the key is not kept, but its fingerprint is, and scrub and
-check refuse to run without that key. Invalid hashes are refused
-(INVALID_HASH) like invalid numbers.`
+--hash names the kind, sha256 or hmac-sha256; a column named hash_sha256
+or hmac_sha256 names it too, and a file that does not say (a column named
+hash, another name, no header) needs --hash: an HMAC list taken for plain
+SHA-256 would match no number. hmac-sha256 needs --key-file: the key is
+not kept, but its fingerprint is, and scrub and check refuse to run
+without that key. Invalid hashes are refused (INVALID_HASH) like invalid
+numbers.`
 }
 
 // hashedImportExample is import's example of --hashed.
