@@ -68,8 +68,9 @@ unless --allow-shrink. A registry keeps the region of its first import; a
 change list for another --region is refused, and only --full changes it.
 
 --hashed reads a registry a partner shares hashed: one hash a line (64 hex
-digits: SHA-256, or with --hash hmac-sha256 and --key-file, HMAC-SHA-256 of
-the E.164 number with its "+"), with the same add and delete flags. Scrub
+digits: --hash sha256, or --hash hmac-sha256 with --key-file, of the E.164
+number with its "+"; --hash is required, since the file cannot say), with
+the same add and delete flags. Scrub
 and check hash each number to look it up; an HMAC registry needs its key
 there too (--key-file), or they refuse to run. A registry holds numbers or
 hashes of one kind and key: only a full import changes which.
@@ -99,7 +100,7 @@ Exit status:
 	fl.StringVar(&opts.Refused, "refused", "", "report of refused lines (default NAME.refused.csv)")
 	fl.BoolVar(&opts.AllowShrink, "allow-shrink", false, "let a full import empty the registry or leave it with less than half its numbers")
 	fl.BoolVar(&opts.Hashed, "hashed", false, "the files hold hashes of numbers, not numbers")
-	fl.StringVar(&opts.Hash, "hash", "", "with --hashed, the hashes' kind: sha256 or hmac-sha256 (default sha256)")
+	fl.StringVar(&opts.Hash, "hash", "", "with --hashed, how the hashes were made: sha256 or hmac-sha256 (required)")
 	fl.StringVar(&opts.KeyFile, "key-file", "", "with --hash hmac-sha256, the key shared with the partner (its fingerprint is recorded)")
 	return cmd
 }
@@ -120,6 +121,11 @@ func runRegistryImport(ctx context.Context, opts *registryImportOptions) error {
 	if opts.Hashed || opts.Hash != "" || opts.KeyFile != "" {
 		if !opts.Hashed {
 			return usageErrorf("--hash and --key-file describe the hashes --hashed imports: add --hashed")
+		}
+		// A registry file is bare hashes: nothing in it says how they were
+		// made, and HMAC hashes taken for SHA-256 would match nothing.
+		if opts.Hash == "" {
+			return usageErrorf("--hashed: say how the hashes were made: --hash sha256, or --hash hmac-sha256 with --key-file")
 		}
 		if hasher, err = opts.hashFlags.hasher(); err != nil {
 			return err
