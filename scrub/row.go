@@ -27,11 +27,13 @@ type rowVerdict struct {
 	clean         []string   // the clean row, or nil when the row is dropped
 	rejected      [][]string // one report line per number removed
 	reasons       []Reason   // the reason of each report line
+	removed       []Number   // the number of each report line: zero when not a valid number
 	mismatches    int        // numbers in another country than the row's region
 	extensions    int        // callable numbers written with an extension
 	conflicts     int        // whitelisted numbers suppressed anyway
 	pendingPassed int        // callable numbers in the review queue (--allow-pending)
 	regions       []string   // the region of each callable number
+	types         []string   // the type of each callable number
 	whitelisted   bool       // a callable number of the row is whitelisted
 	unknownRegion bool       // the row's region cell was not a country dncctl knows
 }
@@ -82,6 +84,7 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 		}
 		v.rejected = append(v.rejected, line)
 		v.reasons = append(v.reasons, dec.Reason)
+		v.removed = append(v.removed, dec.Number)
 	}
 	if len(found) == 0 {
 		col, dec := in.PhoneColumns[0], Decision{Reason: ReasonNoPhone, Detail: "phone cell is empty"}
@@ -133,6 +136,7 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 		}
 		if f.dec.Clean() {
 			v.regions = append(v.regions, f.dec.Number.Region)
+			v.types = append(v.types, f.dec.Number.Type)
 			v.whitelisted = v.whitelisted || f.dec.Whitelisted
 		}
 	}
@@ -184,7 +188,7 @@ func malformedRow(in Input, header []string, keep []int, fields []string, row in
 	for _, k := range keep {
 		line = append(line, fields[k])
 	}
-	return rowVerdict{rejected: [][]string{line}, reasons: []Reason{dec.Reason}}
+	return rowVerdict{rejected: [][]string{line}, reasons: []Reason{dec.Reason}, removed: []Number{{}}}
 }
 
 // reportLine starts a rejection report line: where the row came from.

@@ -26,6 +26,14 @@ type Counts struct {
 	PendingAllowed int `json:"pending_review_allowed"`
 	// CleanByRegion counts the callable numbers of each region.
 	CleanByRegion map[string]int `json:"clean_numbers_by_region"`
+	// CleanByType counts the callable numbers of each number type (mobile,
+	// fixed_line…).
+	CleanByType map[string]int `json:"clean_numbers_by_type,omitempty"`
+	// RejectedByRegion and RejectedByType count the numbers removed (the
+	// report's lines) by the region and type of the number: a value that is
+	// not a valid number has neither, and is counted under "".
+	RejectedByRegion map[string]int `json:"rejected_numbers_by_region,omitempty"`
+	RejectedByType   map[string]int `json:"rejected_numbers_by_type,omitempty"`
 }
 
 // Summary counts what a run did, in all and file by file.
@@ -104,5 +112,19 @@ func (c *Counts) count(v rowVerdict) {
 	}
 	for _, r := range v.regions {
 		c.CleanByRegion[r]++
+	}
+	tally(&c.CleanByType, v.types, func(t string) string { return t })
+	tally(&c.RejectedByRegion, v.removed, func(n Number) string { return n.Region })
+	tally(&c.RejectedByType, v.removed, func(n Number) string { return n.Type })
+}
+
+// tally adds one to *m for the key of each item, making the map on first
+// use: a run with nothing to count keeps it nil, and out of the JSON.
+func tally[T any](m *map[string]int, items []T, key func(T) string) {
+	if len(items) > 0 && *m == nil {
+		*m = map[string]int{}
+	}
+	for _, it := range items {
+		(*m)[key(it)]++
 	}
 }

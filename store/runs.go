@@ -30,6 +30,8 @@ const (
 	RoleRejected    = "rejected"
 	RoleSummary     = "summary"
 	RoleCertificate = "certificate"
+	// RoleReport is the workbook of scrub --report.
+	RoleReport = "report"
 )
 
 // ErrNoRun is returned for a run id the store does not hold.
@@ -57,7 +59,7 @@ type Run struct {
 
 // RunOutput is a file a run wrote.
 type RunOutput struct {
-	Role   string // RoleClean, RoleRejected, RoleSummary or RoleCertificate
+	Role   string // RoleClean, RoleRejected, RoleSummary, RoleReport or RoleCertificate
 	Path   string // absolute
 	SHA256 string
 }

@@ -79,7 +79,7 @@ type certInput struct {
 }
 
 type certOutput struct {
-	Role    string `json:"role"` // clean, rejected or summary
+	Role    string `json:"role"` // clean, rejected, summary or report
 	Path    string `json:"path"`
 	AbsPath string `json:"abs_path"`
 	Input   string `json:"input,omitempty"` // the input it was made from
@@ -325,7 +325,7 @@ func (p *proof) finalNames() []string {
 	for _, out := range p.planned {
 		names = append(names, out.clean, out.rejected)
 	}
-	for _, n := range []string{p.opts.SummaryJSON, p.opts.Certificate} {
+	for _, n := range []string{p.opts.SummaryJSON, p.opts.Certificate, p.opts.Report} {
 		if n != "" {
 			names = append(names, n)
 		}
@@ -410,6 +410,9 @@ func (p *proof) certificate(run *scrubRun, actor store.Actor, finished time.Time
 	}
 	if o.SummaryJSON != "" {
 		addOutput(store.RoleSummary, o.SummaryJSON, "", nil)
+	}
+	if o.Report != "" {
+		addOutput(store.RoleReport, o.Report, "", nil)
 	}
 	for _, l := range p.lists {
 		cl := certList{List: string(l.List), Active: l.Active}

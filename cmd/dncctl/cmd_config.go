@@ -48,8 +48,8 @@ Exit status:
 				return err
 			}
 			p := cfg.Policies
-			fmt.Fprintf(f.IO.Out, "%s: valid: %d region policies, %d allowed regions, %d blocked sources, %d keywords, %d regions requiring registries\n",
-				path, len(p.Regions), len(p.AllowedRegions), len(p.BlockedSources), len(p.Keywords), len(cfg.Required))
+			fmt.Fprintf(f.IO.Out, "%s: valid: %d region policies, %d allowed regions, %d blocked sources, %d keywords, %d regions requiring registries, %d nightly jobs\n",
+				path, len(p.Regions), len(p.AllowedRegions), len(p.BlockedSources), len(p.Keywords), len(cfg.Required), len(cfg.Jobs))
 			return nil
 		},
 	}
@@ -107,6 +107,13 @@ the compliance rules of the config file.`,
 				start = scrub.DefaultStartWords
 			}
 			fmt.Fprintf(w, "replies.stop_words: %s\nreplies.start_words: %s\n", strings.Join(stop, ", "), strings.Join(start, ", "))
+			for _, j := range f.Config.Jobs {
+				if j.Inbox != "" {
+					fmt.Fprintf(w, "jobs.%s: inbox %s (%s) -> out %s, rejected %s, archive %s; region %q, channel %s\n", j.Name, j.Inbox, j.Pattern, j.Out, j.Rejected, j.Archive, j.Region, j.Channel)
+				} else {
+					fmt.Fprintf(w, "jobs.%s: rescrub %s; region %q, channel %s\n", j.Name, j.Rescrub, j.Region, j.Channel)
+				}
+			}
 			o := f.Config.Outcomes
 			fmt.Fprintf(w, "outcomes: opt-out on %s; review on %s; review after %d calls in a row under %s (%s)\n",
 				strings.Join(o.OptOut, ", "), strings.Join(o.Review, ", "), o.ShortCalls, o.ShortCall, strings.Join(o.ShortCallDispositions, ", "))

@@ -531,6 +531,8 @@ func describeOutput(ctx context.Context, st *store.Store, m store.RunMatch, sum 
 			return "the rejection report of " + o.Input, nil
 		case store.RoleSummary:
 			return "its JSON summary", nil
+		case store.RoleReport:
+			return "its report workbook", nil
 		}
 		return o.Role, nil
 	}

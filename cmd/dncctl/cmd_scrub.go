@@ -52,8 +52,20 @@ type scrubOptions struct {
 	WhitelistFirst bool
 	// KeyFiles hold the HMAC keys of partners' hashed lists and registries.
 	KeyFiles []string
+	// Set by nightly, not by flags: RejectedDir puts the rejection reports
+	// apart from the clean lists; Stem names a single input's outputs;
+	// InPlace writes the clean list over its input (a list in use, cleaned
+	// again); Done receives the run's summary and id once it is committed.
+	RejectedDir string
+	Stem        string
+	InPlace     bool
+	Done        func(sum *scrub.Summary, runID int64)
 	// Certificate is where to write the run's proof of scrub as JSON.
 	Certificate string
+	// Report is where to write the run's workbook for people (.xlsx): a
+	// summary with a chart of the numbers removed by reason, and every
+	// rejected line.
+	Report string
 	// Actor is who the run is recorded as made by.
 	Actor func() store.Actor
 }
@@ -115,6 +127,12 @@ record: the SHA-256 of every input and output, the counts, the state of the
 lists and registries, and the policy (see dncctl runs). --certificate also
 writes that record as JSON with the outputs. So the store must be writable.
 
+--report FILE.xlsx also writes a workbook for people: a Summary sheet (rows
+in, clean and rejected, the numbers removed by reason, region and number
+type, the lead source) with a bar chart of the reasons, and every rejected
+line of every input on the sheet Rejected. It is one more output, recorded
+and written with the others.
+
 Exit status:
   0  the outputs were written
   1  failed: nothing was written
@@ -129,7 +147,10 @@ Exit status:
   crm-export | dncctl scrub - --phone-col Móvil --region ES --out-dir /srv/dialer
 
   # with its proof of scrub beside the outputs
-  dncctl scrub leads.csv --region ES --out-dir out/ --certificate out/leads.certificate.json`,
+  dncctl scrub leads.csv --region ES --out-dir out/ --certificate out/leads.certificate.json
+
+  # a purchased list, with a workbook for the sales manager
+  dncctl scrub vendor-a.csv --region ES --source vendor-a --out-dir out/ --report out/vendor-a.report.xlsx`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("no input file: give one or more lead files, or - for standard input")
@@ -157,6 +178,7 @@ Exit status:
 	fl.StringVar(&opts.OutDir, "out-dir", "", "directory for the outputs (default: beside each input)")
 	fl.StringVar(&opts.Format, "format", "", "output format: csv or xlsx (default: the input's)")
 	fl.StringVar(&opts.SummaryJSON, "summary-json", "", "also write the summary as JSON to this file")
+	fl.StringVar(&opts.Report, "report", "", "also write a workbook (.xlsx) with a summary, a chart of the rejections by reason and every rejected line")
 	fl.StringVar(&opts.Certificate, "certificate", "", "also write the run's proof of scrub (hashes, counts, lists, policy) as JSON to this file")
 	fl.StringVar(&opts.Encoding, "encoding", "", "text encoding of CSV inputs: utf-8, utf-16le, utf-16be, gbk, gb18030, windows-1252, latin1 (default: detected)")
 	fl.StringVar(&opts.Delimiter, "delimiter", "", "CSV delimiter: , ; tab | (default: detected from the header line)")
@@ -203,11 +225,14 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 			return &usageError{err: fmt.Errorf("--format: %w", err)}
 		}
 	}
-	outputs, err := planOutputs(opts.Files, opts.OutDir, format, opts.SummaryJSON)
+	outputs, err := planOutputs(opts, format)
 	if err != nil {
 		return err
 	}
 	if err := checkCertificatePath(opts, outputs); err != nil {
+		return err
+	}
+	if err := checkReportPath(opts, outputs); err != nil {
 		return err
 	}
 	if err := checkOutputsSpare(opts, outputs); err != nil {
@@ -263,6 +288,9 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 		}
 	}
 	defer run.abort()
+	if err := run.startReport(); err != nil {
+		return err
+	}
 	for _, out := range outputs {
 		if err := run.scrubFile(ctx, out); err != nil {
 			return err
@@ -279,6 +307,9 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 		}
 		run.outputs = append(run.outputs, summary)
 	}
+	if err := run.summarizeReport(channel, started); err != nil {
+		return err
+	}
 	// Every output, the summary and certificate too, appears at once or not
 	// at all, and only once the run is recorded in the store.
 	if err := proof.commit(ctx, run, regs, stale); err != nil {
@@ -286,13 +317,17 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	}
 	printSummary(opts.IO, run.summary)
 	proof.printRun(opts.IO)
+	if opts.Done != nil {
+		opts.Done(run.summary, proof.run.ID)
+	}
 	return nil
 }
 
 // planOutputs decides every output path before anything is read, and refuses
 // two inputs that would write the same output or an output that would
 // overwrite an input.
-func planOutputs(files []string, outDir string, format exporters.Format, summary string) ([]scrubOutput, error) {
+func planOutputs(opts *scrubOptions, format exporters.Format) ([]scrubOutput, error) {
+	files, outDir, summary := opts.Files, opts.OutDir, opts.SummaryJSON
 	outputs := make([]scrubOutput, 0, len(files))
 	taken := map[string]string{}
 	for _, in := range files {
@@ -315,6 +350,13 @@ func planOutputs(files []string, outDir string, format exporters.Format, summary
 		if dir == "" {
 			dir = "."
 		}
+		if opts.Stem != "" {
+			stem = opts.Stem
+		}
+		rejectedDir := dir
+		if opts.RejectedDir != "" {
+			rejectedDir = opts.RejectedDir
+		}
 		f := format
 		if f == "" {
 			f = exporters.FormatOf(in)
@@ -322,10 +364,14 @@ func planOutputs(files []string, outDir string, format exporters.Format, summary
 		out := scrubOutput{
 			input:    in,
 			clean:    filepath.Join(dir, stem+".clean"+f.Ext()),
-			rejected: filepath.Join(dir, stem+".rejected"+f.Ext()),
+			rejected: filepath.Join(rejectedDir, stem+".rejected"+f.Ext()),
 			format:   f,
 		}
-		for _, p := range []string{out.clean, out.rejected} {
+		checked := []string{out.clean, out.rejected}
+		if opts.InPlace {
+			out.clean, checked = in, checked[1:]
+		}
+		for _, p := range checked {
 			abs, _ := filepath.Abs(p)
 			if other, ok := taken[abs]; ok {
 				return nil, usageErrorf("%s and %s would both be written as %s: scrub them in separate runs or use --out-dir", in, other, p)
@@ -377,6 +423,9 @@ func checkOutputsSpare(opts *scrubOptions, planned []scrubOutput) error {
 	if opts.Certificate != "" {
 		outs = append(outs, output{opts.Certificate, "--certificate"})
 	}
+	if opts.Report != "" {
+		outs = append(outs, output{opts.Report, "--report"})
+	}
 	for _, o := range outs {
 		for _, k := range keep {
 			if samePath(o.path, k.path) {
@@ -426,6 +475,7 @@ type scrubRun struct {
 	decider *scrub.Decider
 	summary *scrub.Summary
 	outputs []exporters.Output
+	report  *exporters.Report // --report, among the outputs
 }
 
 func (r *scrubRun) abort() {

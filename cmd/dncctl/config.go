@@ -28,6 +28,10 @@ type fileConfig struct {
 	// Outcomes are the rules of outcomes import (outcomes.*), with the
 	// defaults for what the file does not set.
 	Outcomes scrub.OutcomeRules
+	// Jobs are what dncctl nightly runs; PurgeExpired makes it purge
+	// expired entries first (maintenance.purge_expired).
+	Jobs         []nightlyJob
+	PurgeExpired bool
 }
 
 type requiredRegistry struct {
@@ -139,6 +143,16 @@ func decodeConfig(v configValues, path string) (*fileConfig, error) {
 	if cfg.Outcomes, err = decodeOutcomeRules(v); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
+	if cfg.Jobs, err = decodeJobs(v, path); err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	switch p := strings.ToLower(strings.TrimSpace(v.GetString("maintenance.purge_expired"))); p {
+	case "true", "yes", "1":
+		cfg.PurgeExpired = true
+	case "", "false", "no", "0":
+	default:
+		return nil, fmt.Errorf("config %s: maintenance.purge_expired: %q (want true or false)", path, p)
+	}
 	if err := p.Check(); err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
@@ -165,6 +179,10 @@ func knownKey(key string) error {
 	case parts[0] == "replies" && len(parts) == 2 && contains(replyKeys, parts[1]):
 		return nil
 	case parts[0] == "outcomes" && len(parts) == 2 && contains(outcomeKeys, parts[1]):
+		return nil
+	case parts[0] == "jobs" && len(parts) == 3 && contains(jobKeys, parts[2]):
+		return nil
+	case key == "maintenance.purge_expired":
 		return nil
 	}
 	return fmt.Errorf("unknown key %q", key)

@@ -16,7 +16,9 @@ const (
 	exitOK          = 0
 	exitFailed      = 1
 	exitUsage       = 2
-	exitNotCallable = 3 // check: a number may not be called
+	exitNotCallable = 3  // check: a number may not be called
+	exitNothingToDo = 4  // nightly: no job had anything to do
+	exitLocked      = 75 // nightly: another run holds the lock (EX_TEMPFAIL: try later)
 	exitInterrupted = 130
 	exitTerminated  = 143
 )
@@ -76,6 +78,10 @@ func run(args []string, io *iostreams) (code int) {
 	var exit *exitError
 	if errors.As(err, &exit) {
 		return exit.code
+	}
+	if errors.Is(err, errLocked) {
+		fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+		return exitLocked
 	}
 	var usage *usageError
 	if errors.As(err, &usage) || isCobraUsageError(err) {

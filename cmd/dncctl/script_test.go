@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/xuri/excelize/v2"
@@ -53,8 +54,25 @@ func TestScripts(t *testing.T) {
 			"rowcount":    rowcount,
 			"filemode":    filemode,
 			"nofilesin":   nofilesin,
+			"waitfile":    waitfile,
 		},
 	})
+}
+
+// waitfile FILE waits, up to 30 seconds, for FILE to exist: a background
+// command's sign that it has reached a point.
+func waitfile(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: waitfile FILE")
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if _, err := os.Stat(ts.MkAbs(args[0])); err == nil {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	ts.Fatalf("%s did not appear in 30s", args[0])
 }
 
 // exits N prog args... runs prog like exec and asserts its exit code is
@@ -263,22 +281,28 @@ func sheets2xlsx(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(f.SaveAs(ts.MkAbs(args[0])))
 }
 
-// xlsx2csv in.xlsx out.csv writes the first sheet's cells as CSV, so that
-// scripts can cmp a workbook's contents, and fails if a cell in a column
-// named like a phone column is not a text cell.
+// xlsx2csv [-sheet NAME] in.xlsx out.csv writes the first sheet's cells
+// (or NAME's) as CSV, so that scripts can cmp a workbook's contents, and
+// fails if a cell in a column named like a phone column is not a text cell.
 func xlsx2csv(ts *testscript.TestScript, neg bool, args []string) {
+	sheet := ""
+	if len(args) > 1 && args[0] == "-sheet" {
+		sheet, args = args[1], args[2:]
+	}
 	if neg || len(args) != 2 {
-		ts.Fatalf("usage: xlsx2csv in.xlsx out.csv")
+		ts.Fatalf("usage: xlsx2csv [-sheet NAME] in.xlsx out.csv")
 	}
 	f, err := excelize.OpenFile(ts.MkAbs(args[0]))
 	ts.Check(err)
 	defer f.Close()
-	sheet := f.GetSheetList()[0]
+	if sheet == "" {
+		sheet = f.GetSheetList()[0]
+	}
 	rows, err := f.GetRows(sheet)
 	ts.Check(err)
 	for r, row := range rows {
 		for c := range row {
-			if r == 0 || !strings.Contains(rows[0][c], "phone") {
+			if r == 0 || c >= len(rows[0]) || !strings.Contains(rows[0][c], "phone") {
 				continue
 			}
 			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)

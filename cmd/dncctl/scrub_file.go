@@ -108,7 +108,7 @@ func (r *scrubRun) scrubSheet(ctx context.Context, out scrubOutput, sheet string
 	if outs.later != nil {
 		input.Later = outs.later
 	}
-	if err := r.decider.Scrub(ctx, input, outs.clean, outs.rejected, r.summary, bar.tick); err != nil {
+	if err := r.decider.Scrub(ctx, input, outs.clean, r.reportSink(outs.rejected, header, cols, sheet != ""), r.summary, bar.tick); err != nil {
 		return err
 	}
 	fs := r.summary.File(name)
@@ -129,12 +129,14 @@ func (r *scrubRun) scrubSheet(ctx context.Context, out scrubOutput, sheet string
 
 // createOutputs starts an input's clean and rejected files.
 func (r *scrubRun) createOutputs(out scrubOutput, header []string, cols []int, sheets bool, outs *fileOutputs) error {
-	if err := os.MkdirAll(filepath.Dir(out.clean), 0o700); err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+	for _, dir := range []string{filepath.Dir(out.clean), filepath.Dir(out.rejected)} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return fmt.Errorf("output directory %s: %w", dir, err)
 		}
-		return fmt.Errorf("output directory %s: %w", filepath.Dir(out.clean), err)
 	}
 	textCols := []string{"phone_e164", "phone_raw"}
 	for _, c := range cols {

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+)
+
+// phoneLike is a run of digits written as a phone number may be: with a
+// leading +, spaces, dots, dashes and brackets between them. Dates and
+// times come first, so that they are matched whole and left alone.
+var phoneLike = regexp.MustCompile(`\d{4}[-/]\d{2}[-/]\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{2}:\d{2}(?::\d{2})?|\+?\(?\d[\d \-.()/]*\d`)
+
+// dateLike is a date or time, which is not a number to hide.
+var dateLike = regexp.MustCompile(`^(?:\d{4}[-/]\d{2}[-/]\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\d{2}:\d{2}(?::\d{2})?)$`)
+
+// maskNumbers hides the phone numbers in s, for logs: a run of 7 or more
+// digits keeps its first three and last two (+34 6** *** *78), so that a
+// person can tell numbers apart without the log holding them whole.
+func maskNumbers(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, loc := range phoneLike.FindAllStringIndex(s, -1) {
+		m := s[loc[0]:loc[1]]
+		// Digits inside a word (a SHA-256, an id) are not a number written out.
+		if (loc[0] > 0 && isWordByte(s[loc[0]-1])) || (loc[1] < len(s) && isWordByte(s[loc[1]])) || dateLike.MatchString(m) {
+			continue
+		}
+		b.WriteString(s[last:loc[0]])
+		b.WriteString(maskDigits(m))
+		last = loc[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// maskDigits keeps the first three and last two digits of m, if it has 7 or more.
+func maskDigits(m string) string {
+	digits := 0
+	for i := 0; i < len(m); i++ {
+		if m[i] >= '0' && m[i] <= '9' {
+			digits++
+		}
+	}
+	if digits < 7 {
+		return m
+	}
+	out := []byte(m)
+	seen := 0
+	for i := range out {
+		if out[i] >= '0' && out[i] <= '9' {
+			seen++
+			if seen > 3 && seen <= digits-2 {
+				out[i] = '*'
+			}
+		}
+	}
+	return string(out)
+}
+
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+}

@@ -1,0 +1,385 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/dncctl/dncctl/importers"
+	"github.com/dncctl/dncctl/scrub"
+	"github.com/dncctl/dncctl/store"
+)
+
+// leadFile is a file a job found, as it was when found.
+type leadFile struct {
+	name, path string
+	info       os.FileInfo
+}
+
+// candidates are the files of dir a job may take, by name: regular files
+// matching its pattern, of a format dncctl reads, not hidden and not
+// another program's temporary file.
+func (r *nightlyRun) candidates(dir string) ([]leadFile, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []leadFile
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") || !r.job.matches(name) {
+			continue
+		}
+		for _, tmp := range []string{".tmp", ".part", ".partial", ".crdownload", ".swp"} {
+			if strings.HasSuffix(strings.ToLower(name), tmp) {
+				name = ""
+			}
+		}
+		if name == "" {
+			continue
+		}
+		path := filepath.Join(dir, name)
+		info, err := os.Stat(path)
+		if err != nil || !info.Mode().IsRegular() {
+			continue
+		}
+		if _, err := importers.FormatOf(name, false); err != nil {
+			r.log.warn(r.job.Name, "ignored", "not a lead file dncctl reads: left where it is", map[string]any{"file": name})
+			continue
+		}
+		out = append(out, leadFile{name: name, path: path, info: info})
+	}
+	return out, nil
+}
+
+// settled reports whether f has not changed for the settle time, and is
+// the same as when it was found.
+func (r *nightlyRun) settled(f leadFile) bool {
+	if r.opts.Now().Sub(f.info.ModTime()) < r.opts.Settle {
+		return false
+	}
+	now, err := os.Stat(f.path)
+	return err == nil && now.Size() == f.info.Size() && now.ModTime().Equal(f.info.ModTime())
+}
+
+// tempPatterns are the names of dncctl's temporary files: outputs not yet
+// renamed into place, spools, archive copies.
+var tempPatterns = []string{".*.tmp-*", ".dncctl-spool-*", ".archive-*"}
+
+// cleanTemps removes the temporary files a killed run left in dirs: those
+// older than the settle time, so that a scrub someone runs by hand into
+// the same directory is not disturbed.
+func (r *nightlyRun) cleanTemps(dirs ...string) {
+	n := 0
+	for _, dir := range dirs {
+		for _, pat := range tempPatterns {
+			names, _ := filepath.Glob(filepath.Join(dir, pat))
+			for _, name := range names {
+				info, err := os.Stat(name)
+				if err != nil || !info.Mode().IsRegular() || r.opts.Now().Sub(info.ModTime()) < r.opts.Settle {
+					continue
+				}
+				if r.opts.DryRun || os.Remove(name) == nil {
+					n++
+				}
+			}
+		}
+	}
+	if n > 0 {
+		r.log.warn(r.job.Name, "cleanup", fmt.Sprintf("removed %d temporary files a killed run left", n), nil)
+	}
+}
+
+// pause stops a run at a named point while DNCCTL_TEST_PAUSE names it, so
+// that the end-to-end tests can kill it there, or start a second run; it
+// touches DNCCTL_TEST_PAUSE_FILE to say it is there.
+func pause(point string) {
+	if os.Getenv("DNCCTL_TEST_PAUSE") != point {
+		return
+	}
+	if f := os.Getenv("DNCCTL_TEST_PAUSE_FILE"); f != "" {
+		os.WriteFile(f, []byte(point+"\n"), 0o600)
+	}
+	time.Sleep(time.Minute)
+}
+
+// inbox scrubs the job's new files, one by one.
+func (r *nightlyRun) inbox(ctx context.Context) (jobResult, error) {
+	var res jobResult
+	r.cleanTemps(r.job.Out, r.job.Rejected, r.job.Archive)
+	files, err := r.candidates(r.job.Inbox)
+	if err != nil {
+		return res, fmt.Errorf("inbox: %w", err)
+	}
+	for _, f := range files {
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		if !r.settled(f) {
+			res.waiting++
+			r.log.info(r.job.Name, "waiting", "still being written: left for the next run", map[string]any{"file": f.name})
+			continue
+		}
+		sum, _, err := hashFile(f.path)
+		if err != nil {
+			res.failed++
+			r.log.error(r.job.Name, "failed", err.Error(), map[string]any{"file": f.name})
+			continue
+		}
+		// Hashing took a while: a file that changed meanwhile is still being written.
+		if !r.settled(f) {
+			res.waiting++
+			r.log.info(r.job.Name, "waiting", "changed while being read: left for the next run", map[string]any{"file": f.name})
+			continue
+		}
+		if err := r.inboxFile(ctx, f, sum, &res); err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			res.failed++
+			r.log.error(r.job.Name, "failed", err.Error(), map[string]any{"file": f.name, "sha256": sum})
+			if !r.opts.DryRun {
+				r.st.RecordNightly(ctx, store.NightlyFile{Job: r.job.Name, SHA256: sum, Input: f.name, Status: store.NightlyFailed,
+					At: r.opts.Now(), Detail: maskNumbers(err.Error())})
+			}
+		}
+	}
+	return res, nil
+}
+
+// inboxFile processes one settled file whose content hashes to sum.
+func (r *nightlyRun) inboxFile(ctx context.Context, f leadFile, sum string, res *jobResult) error {
+	done, ok, err := r.st.Processed(ctx, r.job.Name, sum)
+	if err != nil {
+		return err
+	}
+	if ok {
+		// The same name is this file, processed by a run killed before it
+		// could archive it; another name is a copy.
+		what, event := "processed by run "+fmt.Sprint(done.RunID)+", not yet archived: archived now", "archived"
+		if done.Input != f.name {
+			what, event = fmt.Sprintf("same content as %s, processed %s (run %d): skipped", done.Input, done.At.UTC().Format("2006-01-02T15:04:05Z"), done.RunID), "duplicate"
+			res.duplicates++
+		} else {
+			res.archived++
+		}
+		if r.opts.DryRun {
+			r.log.info(r.job.Name, event, "would be "+what, map[string]any{"file": f.name})
+			return nil
+		}
+		if done.Input != f.name {
+			if err := r.st.RecordNightly(ctx, store.NightlyFile{Job: r.job.Name, SHA256: sum, Input: f.name, Status: store.NightlyDuplicate,
+				At: r.opts.Now(), RunID: done.RunID, Detail: "same content as " + done.Input}); err != nil {
+				return err
+			}
+		}
+		to, err := archive(f.path, r.job.Archive, sum)
+		if err != nil {
+			return err
+		}
+		r.log.info(r.job.Name, event, what, map[string]any{"file": f.name, "archived_as": to})
+		return nil
+	}
+	stem, err := r.stem(ctx, f.name, sum)
+	if err != nil {
+		return err
+	}
+	if r.opts.DryRun {
+		res.processed++ // would be
+		r.log.info(r.job.Name, "would process", "would scrub it", map[string]any{"file": f.name, "outputs": stem})
+		return nil
+	}
+	o := r.scrubOptions(f.path)
+	o.OutDir, o.RejectedDir, o.Stem = r.job.Out, r.job.Rejected, stem
+	o.SummaryJSON = filepath.Join(r.job.Out, stem+".summary.json")
+	o.Certificate = filepath.Join(r.job.Out, stem+".certificate.json")
+	o.Report = filepath.Join(r.job.Out, stem+".report.xlsx")
+	var summary *scrub.Summary
+	var runID int64
+	o.Done = func(s *scrub.Summary, id int64) { summary, runID = s, id }
+	if err := runScrub(ctx, o); err != nil {
+		return err
+	}
+	pause("after-outputs")
+	rec := store.NightlyFile{Job: r.job.Name, SHA256: sum, Input: f.name, Stem: stem, Status: store.NightlyProcessed, At: r.opts.Now(),
+		RunID: runID, RowsRead: summary.RowsRead, RowsClean: summary.RowsClean, RowsRejected: summary.RowsRejected}
+	if err := r.st.RecordNightly(ctx, rec); err != nil {
+		return err
+	}
+	pause("after-record")
+	to, err := archive(f.path, r.job.Archive, sum)
+	if err != nil {
+		return fmt.Errorf("processed (run %d), but not archived: %w", runID, err)
+	}
+	res.processed++
+	r.log.info(r.job.Name, "processed", fmt.Sprintf("%d rows read, %d clean, %d rejected", summary.RowsRead, summary.RowsClean, summary.RowsRejected),
+		map[string]any{"file": f.name, "run": runID, "rows_read": summary.RowsRead, "rows_clean": summary.RowsClean,
+			"rows_rejected": summary.RowsRejected, "clean": filepath.Join(o.OutDir, stem+".clean"+outputExt(f.name, o.Format)),
+			"archived_as": to})
+	if summary.RowsRead > 0 && summary.RowsClean == 0 {
+		r.log.warn(r.job.Name, "empty", "no row is callable: the clean list is empty", map[string]any{"file": f.name})
+	}
+	return nil
+}
+
+// stem names a file's outputs: its own stem, unless the job gave it to a
+// file with other content (yesterday's leads.csv), then with the start of
+// its hash. A rerun after a crash gets the same name, and replaces what
+// the killed run left.
+func (r *nightlyRun) stem(ctx context.Context, name, sum string) (string, error) {
+	stem := fileStem(name)
+	taken, err := r.st.StemTaken(ctx, r.job.Name, stem, sum)
+	if err != nil || !taken {
+		return stem, err
+	}
+	return stem + "-" + sum[:8], nil
+}
+
+// outputExt is the extension of a file's outputs, in format if given.
+func outputExt(name, format string) string {
+	if format != "" {
+		return "." + format
+	}
+	if strings.HasSuffix(strings.ToLower(name), ".gz") {
+		name = strings.TrimSuffix(name, filepath.Ext(name))
+	}
+	if ext := strings.ToLower(filepath.Ext(name)); ext == ".xlsx" || ext == ".xlsm" {
+		return ".xlsx"
+	}
+	return ".csv"
+}
+
+// rescrub cleans each list of the job's directory again, in place.
+func (r *nightlyRun) rescrub(ctx context.Context) (jobResult, error) {
+	var res jobResult
+	files, err := r.candidates(r.job.Rescrub)
+	if err != nil {
+		return res, fmt.Errorf("rescrub: %w", err)
+	}
+	rejected := r.job.Rejected
+	if rejected == "" {
+		rejected = filepath.Join(r.job.Rescrub, "rejected")
+	}
+	r.cleanTemps(r.job.Rescrub, rejected)
+	// Each run's report of a list gets its own name: a second run the same
+	// day must not replace the first one's.
+	stamp := r.opts.Now().UTC().Format("20060102T150405Z")
+	for _, f := range files {
+		if ctx.Err() != nil {
+			return res, ctx.Err()
+		}
+		if strings.HasSuffix(strings.ToLower(f.name), ".gz") {
+			res.failed++
+			r.log.error(r.job.Name, "failed", "a compressed list cannot be replaced in place: leave it uncompressed", map[string]any{"file": f.name})
+			continue
+		}
+		if !r.settled(f) {
+			res.waiting++
+			r.log.info(r.job.Name, "waiting", "still being written: left for the next run", map[string]any{"file": f.name})
+			continue
+		}
+		if r.opts.DryRun {
+			res.rescrubbed++
+			r.log.info(r.job.Name, "would rescrub", "would clean it again against the store", map[string]any{"file": f.name})
+			continue
+		}
+		sum, _, err := hashFile(f.path)
+		if err != nil {
+			res.failed++
+			r.log.error(r.job.Name, "failed", err.Error(), map[string]any{"file": f.name})
+			continue
+		}
+		o := r.scrubOptions(f.path)
+		o.InPlace, o.RejectedDir, o.Stem = true, rejected, fileStem(f.name)+"."+stamp
+		// A list in use was bought once: its rows must not count again
+		// against its vendor in report sources.
+		o.Source = ""
+		var summary *scrub.Summary
+		var runID int64
+		o.Done = func(s *scrub.Summary, id int64) { summary, runID = s, id }
+		if err := runScrub(ctx, o); err != nil {
+			if ctx.Err() != nil {
+				return res, ctx.Err()
+			}
+			res.failed++
+			r.log.error(r.job.Name, "failed", err.Error(), map[string]any{"file": f.name})
+			continue
+		}
+		res.rescrubbed++
+		res.removed += summary.RowsRejected
+		if err := r.st.RecordNightly(ctx, store.NightlyFile{Job: r.job.Name, SHA256: sum, Input: f.name, Stem: o.Stem, Status: store.NightlyRescrubbed,
+			At: r.opts.Now(), RunID: runID, RowsRead: summary.RowsRead, RowsClean: summary.RowsClean, RowsRejected: summary.RowsRejected}); err != nil {
+			return res, err
+		}
+		msg := "no change"
+		if summary.RowsRejected > 0 {
+			msg = fmt.Sprintf("%d rows removed, now suppressed; %d kept", summary.RowsRejected, summary.RowsClean)
+		}
+		r.log.info(r.job.Name, "rescrubbed", msg, map[string]any{"file": f.name, "run": runID, "rows_read": summary.RowsRead,
+			"rows_clean": summary.RowsClean, "rows_rejected": summary.RowsRejected})
+	}
+	return res, nil
+}
+
+// archive moves a processed input into dir, under its name or, if another
+// file has it, with the start of its hash; a copy already there with the
+// same content is kept and the input removed. It returns the name given.
+func archive(path, dir, sum string) (string, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("archive: %w", err)
+	}
+	name := filepath.Base(path)
+	to := filepath.Join(dir, name)
+	if _, err := os.Stat(to); err == nil {
+		if there, _, err := hashFile(to); err == nil && there == sum {
+			return name, os.Remove(path)
+		}
+		ext := filepath.Ext(name)
+		name = strings.TrimSuffix(name, ext) + "-" + sum[:8] + ext
+		to = filepath.Join(dir, name)
+	}
+	err := os.Rename(path, to)
+	if errors.Is(err, syscall.EXDEV) {
+		err = copyThenRemove(path, to)
+	}
+	if err != nil {
+		return "", fmt.Errorf("archive: %w", err)
+	}
+	return name, nil
+}
+
+// copyThenRemove moves a file across file systems: a complete, synced copy
+// under a temporary name, renamed, and only then the original removed.
+func copyThenRemove(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(to), ".archive-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := io.Copy(tmp, in); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), to); err != nil {
+		return err
+	}
+	return os.Remove(from)
+}
