@@ -29,7 +29,7 @@ type nightlyOptions struct {
 }
 
 func newNightlyCmd(f *factory) *cobra.Command {
-	opts := &nightlyOptions{IO: f.IO, Rules: func() *fileConfig { return f.Config }, OpenStore: f.OpenStore, StorePath: f.StorePath,
+	opts := &nightlyOptions{IO: f.IO, Rules: func() *fileConfig { return f.Config }, OpenStore: f.OpenExistingStore, StorePath: f.StorePath,
 		Now: f.Now, User: f.User}
 	opts.Scrub = func() *scrubOptions {
 		return &scrubOptions{IO: f.IO, OpenStore: f.OpenStoreToCheck, StorePath: f.StorePath, Now: f.Now, Rules: opts.Rules, Actor: f.actor}
@@ -128,6 +128,12 @@ func runNightly(ctx context.Context, opts *nightlyOptions) error {
 	}
 	log := &nightlyLog{w: opts.IO.Out, json: opts.LogFormat == "json", now: opts.Now}
 	started := opts.Now()
+	// The store first: a mistyped --db must not leave a lock file behind.
+	st, err := opts.OpenStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	if !opts.DryRun {
 		lock, err := takeLock(opts.StorePath()+".nightly.lock", started)
 		if err != nil {
@@ -139,11 +145,6 @@ func runNightly(ctx context.Context, opts *nightlyOptions) error {
 			log.warn("", "lock", "took over the lock of a run that ended without releasing it ("+lock.Stale+")", nil)
 		}
 	}
-	st, err := opts.OpenStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	log.info("", "start", fmt.Sprintf("%d jobs", len(jobs)), map[string]any{"dry_run": opts.DryRun, "store": st.Path()})
 
 	var total jobResult
