@@ -65,6 +65,9 @@ type certOptions struct {
 	AllowStale      bool     `json:"allow_stale"`
 	AllowEmptyStore bool     `json:"allow_empty_store"`
 	AllowPending    bool     `json:"allow_pending"`
+	// InPlace marks a list in use cleaned again (nightly rescrub): its
+	// rows were bought once, and are not counted against a vendor again.
+	InPlace bool `json:"in_place,omitempty"`
 }
 
 type certInput struct {
@@ -364,7 +367,7 @@ func (p *proof) certificate(run *scrubRun, actor store.Actor, finished time.Time
 			Channel: strings.ToLower(o.Channel), Campaign: o.Campaign, Region: strings.ToUpper(o.Region),
 			RegionColumn: o.RegionCol, PhoneColumns: nonNil(o.PhoneCols), Source: o.Source,
 			StrictRegion: o.Strict, WhitelistOnly: o.OnlyWhite, CallableAt: o.CallableAt,
-			AllowStale: o.AllowStale, AllowEmptyStore: o.AllowEmpty, AllowPending: o.AllowPending,
+			AllowStale: o.AllowStale, AllowEmptyStore: o.AllowEmpty, AllowPending: o.AllowPending, InPlace: o.InPlace,
 		},
 		Inputs:                 []certInput{},
 		Outputs:                []certOutput{},
@@ -391,10 +394,7 @@ func (p *proof) certificate(run *scrubRun, actor store.Actor, finished time.Time
 	for i, out := range p.planned {
 		in := p.inputs[i]
 		ci := certInput{Path: in.path, AbsPath: in.abs, SHA256: in.sha256, Size: in.size}
-		name := out.input
-		if name == "-" {
-			name = "stdin"
-		}
+		name := out.name
 		var clean, rejected *int
 		if fs := run.summary.File(name); fs != nil {
 			ci.Sheets, ci.RowsRead, ci.RowsClean, ci.RowsRejected = fs.Sheets, fs.RowsRead, fs.RowsClean, fs.RowsRejected

@@ -109,9 +109,9 @@ the compliance rules of the config file.`,
 			fmt.Fprintf(w, "replies.stop_words: %s\nreplies.start_words: %s\n", strings.Join(stop, ", "), strings.Join(start, ", "))
 			for _, j := range f.Config.Jobs {
 				if j.Inbox != "" {
-					fmt.Fprintf(w, "jobs.%s: inbox %s (%s) -> out %s, rejected %s, archive %s; region %q, channel %s\n", j.Name, j.Inbox, j.Pattern, j.Out, j.Rejected, j.Archive, j.Region, j.Channel)
+					fmt.Fprintf(w, "jobs.%s: inbox %s (%s) -> out %s, rejected %s, archive %s; region %q, channel %q\n", j.Name, j.Inbox, j.Pattern, j.Out, j.Rejected, j.Archive, j.Region, j.Channel)
 				} else {
-					fmt.Fprintf(w, "jobs.%s: rescrub %s; region %q, channel %s\n", j.Name, j.Rescrub, j.Region, j.Channel)
+					fmt.Fprintf(w, "jobs.%s: rescrub %s; region %q, channel %q\n", j.Name, j.Rescrub, j.Region, j.Channel)
 				}
 			}
 			o := f.Config.Outcomes

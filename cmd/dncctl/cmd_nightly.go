@@ -26,6 +26,9 @@ type nightlyOptions struct {
 	DryRun    bool
 	LogFormat string
 	Settle    time.Duration
+	// Defaults are what scrub would take from its flags and the config
+	// file; a job's own keys win over them.
+	Defaults scrubOptions
 }
 
 func newNightlyCmd(f *factory) *cobra.Command {
@@ -92,16 +95,34 @@ Exit status:
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "say what would be done, and do nothing")
 	fl.StringVar(&opts.LogFormat, "log-format", "text", "text, or json (one object a line) for log collectors")
 	fl.DurationVar(&opts.Settle, "settle", time.Minute, "a file modified more recently than this is still being written, and is left for the next run")
+	// The settings scrub reads from the config file apply to the jobs too:
+	// a rule that holds for scrub must hold at night.
+	d := &opts.Defaults
+	fl.StringVar(&d.Region, "region", "", "default region for jobs that set none")
+	fl.StringVar(&d.Channel, "channel", "voice", "default channel for jobs that set none")
+	fl.StringVar(&d.Campaign, "campaign", "", "default campaign for jobs that set none")
+	fl.StringSliceVar(&d.PhoneCols, "phone-col", nil, "default phone columns for jobs that set none")
+	fl.StringVar(&d.RegionCol, "region-col", "", "default region column for jobs that set none")
+	fl.StringVar(&d.Format, "format", "", "default output format for jobs that set none")
+	fl.BoolVar(&d.Strict, "strict-region", false, "reject valid numbers in another country than their row's region, as scrub --strict-region")
+	fl.BoolVar(&d.ExcelBOM, "excel-compatible", false, "start CSV outputs with a UTF-8 byte-order mark")
+	fl.StringArrayVar(&d.KeyFiles, "key-file", nil, "HMAC key of a partner's hashed list or registry (repeatable)")
+	for _, name := range []string{"region", "channel", "campaign", "phone-col", "region-col", "format", "strict-region", "excel-compatible", "key-file"} {
+		bindConfig(fl, name)
+	}
 	return cmd
 }
 
 // jobResult is what one job did.
 type jobResult struct {
-	processed, duplicates, archived, waiting, failed, rescrubbed, removed int
+	processed, duplicates, recovered, waiting, failed, rescrubbed, removed int
 }
 
+// didSomething is false when the run had nothing to do: no file came, no
+// list changed. A file still being written is something to do, later: a
+// transfer that never ends must not look like a quiet night.
 func (r jobResult) didSomething() bool {
-	return r.processed+r.duplicates+r.archived+r.failed+r.removed > 0
+	return r.processed+r.duplicates+r.recovered+r.waiting+r.failed+r.removed > 0
 }
 
 func runNightly(ctx context.Context, opts *nightlyOptions) error {
@@ -184,14 +205,14 @@ func runNightly(ctx context.Context, opts *nightlyOptions) error {
 		}
 		total.processed += res.processed
 		total.duplicates += res.duplicates
-		total.archived += res.archived
+		total.recovered += res.recovered
 		total.waiting += res.waiting
 		total.failed += res.failed
 		total.rescrubbed += res.rescrubbed
 		total.removed += res.removed
 	}
 	summary := map[string]any{"jobs": len(jobs), "jobs_failed": failedJobs, "files_processed": total.processed,
-		"duplicates_skipped": total.duplicates, "files_archived_after_crash": total.archived, "files_waiting": total.waiting, "files_failed": total.failed,
+		"duplicates_skipped": total.duplicates, "recovered_after_crash": total.recovered, "files_waiting": total.waiting, "files_failed": total.failed,
 		"lists_rescrubbed": total.rescrubbed, "rows_removed_from_lists": total.removed, "dry_run": opts.DryRun,
 		"seconds": int(opts.Now().Sub(started).Seconds())}
 	switch {
@@ -222,7 +243,22 @@ func (r *nightlyRun) scrubOptions(file string) *scrubOptions {
 	quiet.ErrOut, quiet.In, quiet.ErrTTY = io.Discard, nil, false
 	o.IO = &quiet
 	o.Files = []string{file}
-	o.Region, o.Source, o.Channel, o.Campaign = r.job.Region, r.job.Source, r.job.Channel, r.job.Campaign
-	o.PhoneCols, o.RegionCol, o.Format = r.job.PhoneCols, r.job.RegionCol, r.job.Format
+	d := r.opts.Defaults
+	o.Strict, o.ExcelBOM, o.KeyFiles = d.Strict, d.ExcelBOM, d.KeyFiles
+	o.Region, o.Channel, o.Campaign = or(r.job.Region, d.Region), or(r.job.Channel, d.Channel), or(r.job.Campaign, d.Campaign)
+	o.RegionCol, o.Format = or(r.job.RegionCol, d.RegionCol), or(r.job.Format, d.Format)
+	o.PhoneCols = r.job.PhoneCols
+	if len(o.PhoneCols) == 0 {
+		o.PhoneCols = d.PhoneCols
+	}
+	o.Source = r.job.Source
 	return o
+}
+
+// or is a, or b when a is empty.
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }

@@ -239,9 +239,13 @@ func runReportSources(ctx context.Context, opts *reportOptions) error {
 }
 
 // sourceQualities adds up the recorded runs started since since, by lead
-// source, sorted by name with the runs without a source last.
+// source, sorted by name with the runs without a source last. A list in
+// use cleaned again is not counted, and an input scrubbed twice (the same
+// content again, or a rerun after a crash) counts once: the rows were
+// bought once.
 func sourceQualities(ctx context.Context, st *store.Store, since time.Time, warn io.Writer) ([]sourceQuality, error) {
 	bySource := map[string]*sourceQuality{}
+	counted := map[string]bool{}
 	err := st.Runs(ctx, store.RunQuery{Since: since}, func(r store.Run) error {
 		if r.Status != store.RunOK {
 			return nil
@@ -253,6 +257,17 @@ func sourceQualities(ctx context.Context, st *store.Store, since time.Time, warn
 			fmt.Fprintf(warn, "Warning: %v: left out\n", err)
 			return nil
 		}
+		if c.Options.InPlace {
+			return nil
+		}
+		key := c.Options.Source
+		for _, in := range c.Inputs {
+			key += "\x00" + in.SHA256
+		}
+		if len(c.Inputs) > 0 && counted[key] {
+			return nil
+		}
+		counted[key] = true
 		name := c.Options.Source
 		if name == "" {
 			name = noSource

@@ -59,6 +59,7 @@ type scrubOptions struct {
 	RejectedDir string
 	Stem        string
 	InPlace     bool
+	InputName   string // the name reports give a single input
 	Done        func(sum *scrub.Summary, runID int64)
 	// Certificate is where to write the run's proof of scrub as JSON.
 	Certificate string
@@ -199,6 +200,9 @@ Exit status:
 type scrubOutput struct {
 	input, clean, rejected string
 	format                 exporters.Format
+	// name is the input as reports and the summary name it: its path,
+	// "stdin", or the name nightly found it under before claiming it.
+	name string
 }
 
 func runScrub(ctx context.Context, opts *scrubOptions) error {
@@ -366,6 +370,13 @@ func planOutputs(opts *scrubOptions, format exporters.Format) ([]scrubOutput, er
 			clean:    filepath.Join(dir, stem+".clean"+f.Ext()),
 			rejected: filepath.Join(rejectedDir, stem+".rejected"+f.Ext()),
 			format:   f,
+			name:     in,
+		}
+		switch {
+		case opts.InputName != "":
+			out.name = opts.InputName
+		case in == "-":
+			out.name = "stdin"
 		}
 		checked := []string{out.clean, out.rejected}
 		if opts.InPlace {

@@ -21,8 +21,7 @@ func maskNumbers(s string) string {
 	last := 0
 	for _, loc := range phoneLike.FindAllStringIndex(s, -1) {
 		m := s[loc[0]:loc[1]]
-		// Digits inside a word (a SHA-256, an id) are not a number written out.
-		if (loc[0] > 0 && isWordByte(s[loc[0]-1])) || (loc[1] < len(s) && isWordByte(s[loc[1]])) || dateLike.MatchString(m) {
+		if dateLike.MatchString(m) || inHash(s, loc[0], loc[1]) {
 			continue
 		}
 		b.WriteString(s[last:loc[0]])
@@ -55,6 +54,27 @@ func maskDigits(m string) string {
 		}
 	}
 	return string(out)
+}
+
+// inHash reports whether s[i:j] lies in a word of 32 or more hex digits: a
+// SHA-256 or a key's fingerprint, whose digits are not a phone number. A
+// number inside any other word (callback_34612345699.csv) is masked.
+func inHash(s string, i, j int) bool {
+	for i > 0 && isWordByte(s[i-1]) {
+		i--
+	}
+	for j < len(s) && isWordByte(s[j]) {
+		j++
+	}
+	if j-i < 32 {
+		return false
+	}
+	for k := i; k < j; k++ {
+		if c := s[k]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 func isWordByte(c byte) bool {

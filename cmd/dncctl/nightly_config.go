@@ -64,9 +64,40 @@ func decodeJobs(v configValues, path string) ([]nightlyJob, error) {
 		if err := j.check(); err != nil {
 			return nil, fmt.Errorf("jobs.%s: %w", name, err)
 		}
+		if j.Rescrub != "" && j.Region == "" && v.GetString("region") == "" {
+			// Lists hold national numbers: read without a region they are
+			// all invalid, and the rescrub would empty them.
+			return nil, fmt.Errorf("jobs.%s: a rescrub job needs region (or region at the top of the file)", name)
+		}
 		jobs = append(jobs, j)
 	}
-	return jobs, nil
+	return jobs, checkJobDirs(jobs)
+}
+
+// checkJobDirs refuses jobs whose directories cross: a job's outputs in
+// another's inbox would be scrubbed as leads, or archived away from the
+// dialer; two jobs writing one out directory would replace each other's
+// lists; a rescrub of an out directory would clean reports as lists.
+func checkJobDirs(jobs []nightlyJob) error {
+	type use struct{ job, role string }
+	seen := map[string]use{}
+	for _, j := range jobs {
+		dirs := [][2]string{{"inbox", j.Inbox}, {"out", j.Out}, {"archive", j.Archive}, {"rescrub", j.Rescrub}}
+		if j.Rejected != j.Out {
+			dirs = append(dirs, [2]string{"rejected", j.Rejected})
+		}
+		for _, d := range dirs {
+			if d[1] == "" {
+				continue
+			}
+			key := canonicalPath(d[1])
+			if other, ok := seen[key]; ok {
+				return fmt.Errorf("jobs.%s.%s and jobs.%s.%s are the same directory, %s: give each job directories of its own", other.job, other.role, j.Name, d[0], d[1])
+			}
+			seen[key] = use{j.Name, d[0]}
+		}
+	}
+	return nil
 }
 
 // check refuses a job that could not run, or could lose a file.
@@ -80,15 +111,16 @@ func (j *nightlyJob) check() error {
 		return fmt.Errorf("an inbox job needs out (for the clean lists) and archive (where processed inputs go)")
 	case j.Inbox != "" && (samePath(j.Archive, j.Inbox) || samePath(j.Out, j.Inbox) || (j.Rejected != "" && samePath(j.Rejected, j.Inbox))):
 		return fmt.Errorf("out, rejected and archive must not be the inbox: their files would be taken for new leads")
+	case j.Rescrub != "" && j.Rejected != "" && samePath(j.Rejected, j.Rescrub):
+		return fmt.Errorf("rejected must not be the rescrub directory: its reports would be cleaned as lists")
 	}
 	if j.Rejected == "" {
 		j.Rejected = j.Out
 	}
-	if j.Channel == "" {
-		j.Channel = string(scrub.ChannelVoice)
-	}
-	if _, err := scrub.ParseChannel(j.Channel); err != nil {
-		return fmt.Errorf("channel: %w", err)
+	if j.Channel != "" {
+		if _, err := scrub.ParseChannel(j.Channel); err != nil {
+			return fmt.Errorf("channel: %w", err)
+		}
 	}
 	if _, err := scrub.NewNormalizer(j.Region); err != nil {
 		return fmt.Errorf("region: %w", err)

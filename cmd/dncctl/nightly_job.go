@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dncctl/dncctl/importers"
 	"github.com/dncctl/dncctl/scrub"
@@ -20,6 +22,7 @@ import (
 type leadFile struct {
 	name, path string
 	info       os.FileInfo
+	claimed    bool // found claimed by a run that was killed
 }
 
 // candidates are the files of dir a job may take, by name: regular files
@@ -72,12 +75,31 @@ func (r *nightlyRun) settled(f leadFile) bool {
 // renamed into place, spools, archive copies.
 var tempPatterns = []string{".*.tmp-*", ".dncctl-spool-*", ".archive-*"}
 
+// previousPattern is where exporters.CommitAll keeps a file it replaces
+// (".name.tmp-N.previous") until every output of the run is in place.
+const previousPattern = ".*.tmp-*.previous"
+
 // cleanTemps removes the temporary files a killed run left in dirs: those
 // older than the settle time, so that a scrub someone runs by hand into
-// the same directory is not disturbed.
-func (r *nightlyRun) cleanTemps(dirs ...string) {
+// the same directory is not disturbed. A file a commit had moved aside and
+// not yet replaced is put back first: it may be a list in use.
+func (r *nightlyRun) cleanTemps(dirs ...string) (restored int) {
 	n := 0
 	for _, dir := range dirs {
+		if dir == "" {
+			continue
+		}
+		kept, _ := filepath.Glob(filepath.Join(dir, previousPattern))
+		for _, prev := range kept {
+			base := filepath.Base(prev)
+			final := filepath.Join(dir, strings.TrimPrefix(base[:strings.LastIndex(base, ".tmp-")], "."))
+			if _, err := os.Stat(final); os.IsNotExist(err) && !r.opts.DryRun {
+				if os.Rename(prev, final) == nil {
+					restored++
+					r.log.warn(r.job.Name, "cleanup", "put back a file a killed run had moved aside", map[string]any{"file": filepath.Base(final)})
+				}
+			}
+		}
 		for _, pat := range tempPatterns {
 			names, _ := filepath.Glob(filepath.Join(dir, pat))
 			for _, name := range names {
@@ -94,6 +116,7 @@ func (r *nightlyRun) cleanTemps(dirs ...string) {
 	if n > 0 {
 		r.log.warn(r.job.Name, "cleanup", fmt.Sprintf("removed %d temporary files a killed run left", n), nil)
 	}
+	return restored
 }
 
 // pause stops a run at a named point while DNCCTL_TEST_PAUSE names it, so
@@ -109,22 +132,48 @@ func pause(point string) {
 	time.Sleep(time.Minute)
 }
 
+// claimDir is where an inbox job moves a file before it reads it: a file
+// that arrives under the same name meanwhile is a new file, not a change to
+// the one being scrubbed. A killed run's claimed files are taken first by
+// the next run.
+const claimDir = ".dncctl-claimed"
+
 // inbox scrubs the job's new files, one by one.
 func (r *nightlyRun) inbox(ctx context.Context) (jobResult, error) {
 	var res jobResult
-	r.cleanTemps(r.job.Out, r.job.Rejected, r.job.Archive)
+	res.recovered += r.cleanTemps(r.job.Out, r.job.Rejected, r.job.Archive)
+	claimed := filepath.Join(r.job.Inbox, claimDir)
+	left, err := r.candidates(claimed)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return res, fmt.Errorf("inbox: %w", err)
+	}
 	files, err := r.candidates(r.job.Inbox)
 	if err != nil {
 		return res, fmt.Errorf("inbox: %w", err)
 	}
-	for _, f := range files {
+	for i := range left {
+		left[i].claimed = true
+	}
+	for _, f := range append(left, files...) {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		if !r.settled(f) {
+		if !f.claimed && !r.settled(f) {
 			res.waiting++
-			r.log.info(r.job.Name, "waiting", "still being written: left for the next run", map[string]any{"file": f.name})
+			r.log.warn(r.job.Name, "waiting", "still being written: left for the next run", map[string]any{"file": f.name})
 			continue
+		}
+		if !f.claimed && !r.opts.DryRun {
+			if err := os.MkdirAll(claimed, 0o700); err != nil {
+				return res, fmt.Errorf("inbox: %w", err)
+			}
+			to := filepath.Join(claimed, f.name)
+			if err := os.Rename(f.path, to); err != nil {
+				res.failed++
+				r.log.error(r.job.Name, "failed", "cannot claim it: "+err.Error(), map[string]any{"file": f.name})
+				continue
+			}
+			f.path = to
 		}
 		sum, _, err := hashFile(f.path)
 		if err != nil {
@@ -132,15 +181,26 @@ func (r *nightlyRun) inbox(ctx context.Context) (jobResult, error) {
 			r.log.error(r.job.Name, "failed", err.Error(), map[string]any{"file": f.name})
 			continue
 		}
-		// Hashing took a while: a file that changed meanwhile is still being written.
-		if !r.settled(f) {
+		// Hashing took a while: a file that changed meanwhile is still being
+		// written (by a writer that kept it open through the claim): it goes
+		// back for the next run.
+		if !f.claimed && !r.settled(f) {
 			res.waiting++
-			r.log.info(r.job.Name, "waiting", "changed while being read: left for the next run", map[string]any{"file": f.name})
+			r.log.warn(r.job.Name, "waiting", "changed while being read: left for the next run", map[string]any{"file": f.name})
+			if !r.opts.DryRun {
+				os.Rename(f.path, filepath.Join(r.job.Inbox, f.name))
+			}
 			continue
 		}
 		if err := r.inboxFile(ctx, f, sum, &res); err != nil {
 			if ctx.Err() != nil {
 				return res, ctx.Err()
+			}
+			// A file that failed goes back to the inbox, where people look,
+			// and is tried again by the next run.
+			back := filepath.Join(r.job.Inbox, f.name)
+			if _, err := os.Stat(back); os.IsNotExist(err) && !r.opts.DryRun {
+				os.Rename(f.path, back)
 			}
 			res.failed++
 			r.log.error(r.job.Name, "failed", err.Error(), map[string]any{"file": f.name, "sha256": sum})
@@ -167,7 +227,7 @@ func (r *nightlyRun) inboxFile(ctx context.Context, f leadFile, sum string, res 
 			what, event = fmt.Sprintf("same content as %s, processed %s (run %d): skipped", done.Input, done.At.UTC().Format("2006-01-02T15:04:05Z"), done.RunID), "duplicate"
 			res.duplicates++
 		} else {
-			res.archived++
+			res.recovered++
 		}
 		if r.opts.DryRun {
 			r.log.info(r.job.Name, event, "would be "+what, map[string]any{"file": f.name})
@@ -197,6 +257,7 @@ func (r *nightlyRun) inboxFile(ctx context.Context, f leadFile, sum string, res 
 	}
 	o := r.scrubOptions(f.path)
 	o.OutDir, o.RejectedDir, o.Stem = r.job.Out, r.job.Rejected, stem
+	o.InputName = filepath.Join(r.job.Inbox, f.name)
 	o.SummaryJSON = filepath.Join(r.job.Out, stem+".summary.json")
 	o.Certificate = filepath.Join(r.job.Out, stem+".certificate.json")
 	o.Report = filepath.Join(r.job.Out, stem+".report.xlsx")
@@ -258,15 +319,15 @@ func outputExt(name, format string) string {
 // rescrub cleans each list of the job's directory again, in place.
 func (r *nightlyRun) rescrub(ctx context.Context) (jobResult, error) {
 	var res jobResult
-	files, err := r.candidates(r.job.Rescrub)
-	if err != nil {
-		return res, fmt.Errorf("rescrub: %w", err)
-	}
 	rejected := r.job.Rejected
 	if rejected == "" {
 		rejected = filepath.Join(r.job.Rescrub, "rejected")
 	}
-	r.cleanTemps(r.job.Rescrub, rejected)
+	res.recovered += r.cleanTemps(r.job.Rescrub, rejected)
+	files, err := r.candidates(r.job.Rescrub)
+	if err != nil {
+		return res, fmt.Errorf("rescrub: %w", err)
+	}
 	// Each run's report of a list gets its own name: a second run the same
 	// day must not replace the first one's.
 	stamp := r.opts.Now().UTC().Format("20060102T150405Z")
@@ -274,9 +335,12 @@ func (r *nightlyRun) rescrub(ctx context.Context) (jobResult, error) {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		if strings.HasSuffix(strings.ToLower(f.name), ".gz") {
+		if strings.Contains(f.name, ".rejected.") || strings.HasSuffix(f.name, ".report.xlsx") {
+			continue // dncctl's own reports, not lists
+		}
+		if err := inPlaceable(f.path); err != nil {
 			res.failed++
-			r.log.error(r.job.Name, "failed", "a compressed list cannot be replaced in place: leave it uncompressed", map[string]any{"file": f.name})
+			r.log.error(r.job.Name, "failed", err.Error(), map[string]any{"file": f.name})
 			continue
 		}
 		if !r.settled(f) {
@@ -297,9 +361,7 @@ func (r *nightlyRun) rescrub(ctx context.Context) (jobResult, error) {
 		}
 		o := r.scrubOptions(f.path)
 		o.InPlace, o.RejectedDir, o.Stem = true, rejected, fileStem(f.name)+"."+stamp
-		// A list in use was bought once: its rows must not count again
-		// against its vendor in report sources.
-		o.Source = ""
+		o.Format = "csv"
 		var summary *scrub.Summary
 		var runID int64
 		o.Done = func(s *scrub.Summary, id int64) { summary, runID = s, id }
@@ -311,6 +373,11 @@ func (r *nightlyRun) rescrub(ctx context.Context) (jobResult, error) {
 			r.log.error(r.job.Name, "failed", err.Error(), map[string]any{"file": f.name})
 			continue
 		}
+		// The new list is written owner-only; the dialer reads it as the
+		// old one could be read.
+		if err := os.Chmod(f.path, f.info.Mode().Perm()); err != nil {
+			r.log.warn(r.job.Name, "mode", "the list was cleaned, but its permissions could not be put back: "+err.Error(), map[string]any{"file": f.name})
+		}
 		res.rescrubbed++
 		res.removed += summary.RowsRejected
 		if err := r.st.RecordNightly(ctx, store.NightlyFile{Job: r.job.Name, SHA256: sum, Input: f.name, Stem: o.Stem, Status: store.NightlyRescrubbed,
@@ -319,12 +386,52 @@ func (r *nightlyRun) rescrub(ctx context.Context) (jobResult, error) {
 		}
 		msg := "no change"
 		if summary.RowsRejected > 0 {
-			msg = fmt.Sprintf("%d rows removed, now suppressed; %d kept", summary.RowsRejected, summary.RowsClean)
+			msg = fmt.Sprintf("%d rows removed (the report says why); %d kept", summary.RowsRejected, summary.RowsClean)
 		}
 		r.log.info(r.job.Name, "rescrubbed", msg, map[string]any{"file": f.name, "run": runID, "rows_read": summary.RowsRead,
 			"rows_clean": summary.RowsClean, "rows_rejected": summary.RowsRejected})
 	}
 	return res, nil
+}
+
+// inPlaceable refuses a list that cleaning in place would change in more
+// than its rows: a workbook (other sheets, titles, formats), another
+// delimiter or encoding than a UTF-8 CSV, a compressed file, or a link
+// (replacing it would leave the target the dialer reads as it was).
+func inPlaceable(path string) error {
+	if st, err := os.Lstat(path); err != nil {
+		return err
+	} else if st.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("a link: it cannot be replaced in place; put the rescrub job on the directory of its target")
+	}
+	if strings.ToLower(filepath.Ext(path)) != ".csv" {
+		return fmt.Errorf("only CSV lists (UTF-8, comma-separated) are cleaned in place: a workbook, a compressed or a differently delimited file would not come back as it was")
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(f, head)
+	head = bytes.TrimPrefix(head[:n], []byte("\xef\xbb\xbf"))
+	if n == len(head) {
+		// A cut may fall inside a character.
+		for i := 0; i < 3 && len(head) > 0 && !utf8.Valid(head); i++ {
+			head = head[:len(head)-1]
+		}
+	}
+	if !utf8.Valid(head) {
+		return fmt.Errorf("not UTF-8: it would come back in another encoding; only UTF-8 CSV lists are cleaned in place")
+	}
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	commas := bytes.Count(line, []byte(","))
+	for _, d := range []string{";", "\t", "|"} {
+		if bytes.Count(line, []byte(d)) > commas {
+			return fmt.Errorf("delimited by %q, not commas: it would come back comma-separated; only comma-separated lists are cleaned in place", d)
+		}
+	}
+	return nil
 }
 
 // archive moves a processed input into dir, under its name or, if another

@@ -27,7 +27,7 @@ func (l *nightlyLog) event(level, job, event, msg string, fields map[string]any)
 	defer l.mu.Unlock()
 	at := l.now().UTC().Format(time.RFC3339)
 	msg = maskNumbers(msg)
-	if l.json {
+	if l.json { // JSON escapes control characters itself
 		rec := map[string]any{"time": at, "level": level, "event": event, "msg": msg}
 		if job != "" {
 			rec["job"] = job
@@ -47,7 +47,8 @@ func (l *nightlyLog) event(level, job, event, msg string, fields map[string]any)
 	if job != "" {
 		fmt.Fprintf(&b, " [%s]", job)
 	}
-	fmt.Fprintf(&b, " %s: %s", event, msg)
+	// A file name with a newline must not forge a line of its own.
+	fmt.Fprintf(&b, " %s: %s", event, controls.Replace(msg))
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
@@ -55,13 +56,16 @@ func (l *nightlyLog) event(level, job, event, msg string, fields map[string]any)
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := fmt.Sprint(fields[k])
-		if strings.ContainsAny(v, " \t\"") {
+		if strings.ContainsAny(v, " \t\"\n\r") {
 			v = fmt.Sprintf("%q", v)
 		}
 		fmt.Fprintf(&b, " %s=%s", k, maskNumbers(v))
 	}
 	fmt.Fprintln(l.w, b.String())
 }
+
+// controls are written escaped in a text log.
+var controls = strings.NewReplacer("\n", `\n`, "\r", `\r`, "\t", `\t`)
 
 func (l *nightlyLog) info(job, event, msg string, fields map[string]any) {
 	l.event("info", job, event, msg, fields)

@@ -66,10 +66,7 @@ func (r *scrubRun) scrubSheet(ctx context.Context, out scrubOutput, sheet string
 		return err
 	}
 	defer in.Close()
-	name := out.input
-	if name == "-" {
-		name = "stdin"
-	}
+	name := out.name
 	if s, ok := in.(interface{ Sheet() string }); ok {
 		sheet = s.Sheet()
 	}
