@@ -31,7 +31,7 @@ func createCSV(path string, header []string, opts Options) (Writer, error) {
 }
 
 func (c *csvWriter) Write(fields []string) error {
-	if err := c.w.Write(fields); err != nil {
+	if err := c.w.Write(neutralized(fields)); err != nil {
 		return fmt.Errorf("write %s: %w", c.p.final, err)
 	}
 	return nil

@@ -141,8 +141,12 @@ func TestCSVWriter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := append([][]string{header}, rows...)
-	if !reflect.DeepEqual(got, want) {
+	// The formula in a note comes back as text: see neutralize.
+	want := [][]string{header}
+	for _, r := range rows {
+		want = append(want, neutralized(r))
+	}
+	if !reflect.DeepEqual(got, want) || want[4][2] != "'=SUM(A1:A2)" {
 		t.Errorf("read back %q\nwant %q", got, want)
 	}
 	if raw := readString(t, path); !strings.HasPrefix(raw, "phone,name,note\n0034612345678,Ana,\"1,50 €\"\n") {

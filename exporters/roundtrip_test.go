@@ -11,7 +11,9 @@ import (
 )
 
 // TestRoundTrip reads what the writers write with the importers, as a
-// clean list fed back into dncctl is: every field comes back as it was.
+// clean list fed back into dncctl is: every field comes back as it was,
+// but for a CSV value a spreadsheet would run as a formula, which comes
+// back neutralized (an .xlsx cell is text, never a formula).
 func TestRoundTrip(t *testing.T) {
 	for _, format := range []Format{CSV, XLSX} {
 		t.Run(string(format), func(t *testing.T) {
@@ -38,8 +40,15 @@ func TestRoundTrip(t *testing.T) {
 				got = append(got, fields)
 				nums = append(nums, n)
 			}
-			if !reflect.DeepEqual(got, rows) {
-				t.Errorf("rows = %q\nwant %q", got, rows)
+			want := rows
+			if format == CSV {
+				want = nil
+				for _, r := range rows {
+					want = append(want, neutralized(r))
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("rows = %q\nwant %q", got, want)
 			}
 			if want := []int{2, 3, 4, 5, 6}; !reflect.DeepEqual(nums, want) {
 				t.Errorf("row numbers = %v, want %v", nums, want)
