@@ -39,7 +39,9 @@ func callsSomething(v string) bool {
 	return false
 }
 
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '_' }
+func isLetter(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '_'
+}
 
 // neutralized returns fields with every value neutralized, copying the
 // slice only when a value changes.
