@@ -80,16 +80,16 @@ func run(args []string, io *iostreams) (code int) {
 		return exit.code
 	}
 	if errors.Is(err, errLocked) {
-		fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+		fmt.Fprintf(io.ErrOut, "Error: %s\n", maskNumbers(err.Error()))
 		return exitLocked
 	}
 	var usage *usageError
 	if errors.As(err, &usage) || isCobraUsageError(err) {
-		fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+		fmt.Fprintf(io.ErrOut, "Error: %s\n", maskNumbers(err.Error()))
 		fmt.Fprintf(io.ErrOut, "Run '%s --help' for usage.\n", commandPath(root, args))
 		return exitUsage
 	}
-	fmt.Fprintf(io.ErrOut, "Error: %v\n", err)
+	fmt.Fprintf(io.ErrOut, "Error: %s\n", maskNumbers(err.Error()))
 	return exitFailed
 }
 

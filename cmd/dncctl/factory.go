@@ -33,6 +33,8 @@ type factory struct {
 	Command string
 	Now     func() time.Time
 	User    func() string
+	// warnedShared is set once the store's permissions have been warned of.
+	warnedShared bool
 }
 
 func newFactory(io *iostreams) *factory {
@@ -53,6 +55,7 @@ func (f *factory) OpenStore(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.warnIfShared(st.Path())
 	st.SetActor(store.Actor{Command: f.Command, User: f.User()})
 	return st, nil
 }
@@ -69,6 +72,7 @@ func (f *factory) OpenExistingStore(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	f.warnIfShared(st.Path())
 	st.SetActor(store.Actor{Command: f.Command, User: f.User()})
 	return st, nil
 }
@@ -87,6 +91,7 @@ func (f *factory) OpenStoreToCheck(ctx context.Context, allowEmpty bool) (*store
 	if err != nil {
 		return nil, err
 	}
+	f.warnIfShared(st.Path())
 	counts, err := st.Counts(ctx)
 	if err != nil {
 		st.Close()
@@ -97,6 +102,20 @@ func (f *factory) OpenStoreToCheck(ctx context.Context, allowEmpty bool) (*store
 		return nil, fmt.Errorf("store %s holds no opt-out or blacklist entries, so nothing would be suppressed: add your lists first, point --db at your store, or pass --allow-empty-store", f.StorePath())
 	}
 	return st, nil
+}
+
+// warnIfShared warns, once, when others than the owner may read or write
+// the store: it holds every number that asked not to be called.
+func (f *factory) warnIfShared(path string) {
+	if f.warnedShared {
+		return
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm()&0o077 == 0 {
+		return
+	}
+	f.warnedShared = true
+	fmt.Fprintf(f.IO.ErrOut, "Warning: the store %s can be read by others (mode %04o): it holds personal data; chmod 600 %s\n", path, info.Mode().Perm(), path)
 }
 
 // currentUser names who made a change, for the entry's history.

@@ -56,8 +56,9 @@ func maskDigits(m string) string {
 	return string(out)
 }
 
-// inHash reports whether s[i:j] lies in a word of 32 or more hex digits: a
-// SHA-256 or a key's fingerprint, whose digits are not a phone number. A
+// inHash reports whether s[i:j] lies in a word of 16 or more hex digits,
+// some of them letters: a SHA-256 or a key's fingerprint, whose digits are
+// not a phone number. A
 // number inside any other word (callback_34612345699.csv) is masked.
 func inHash(s string, i, j int) bool {
 	for i > 0 && isWordByte(s[i-1]) {
@@ -66,15 +67,20 @@ func inHash(s string, i, j int) bool {
 	for j < len(s) && isWordByte(s[j]) {
 		j++
 	}
-	if j-i < 32 {
+	if j-i < 16 {
 		return false
 	}
+	letters := false
 	for k := i; k < j; k++ {
-		if c := s[k]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+		switch c := s[k]; {
+		case c >= '0' && c <= '9':
+		case c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F':
+			letters = true
+		default:
 			return false
 		}
 	}
-	return true
+	return letters // 16 digits alone could be a number run together
 }
 
 func isWordByte(c byte) bool {
