@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"math"
 	"fmt"
 	"io"
 	"strconv"
@@ -172,18 +173,27 @@ func parseCallDuration(s string) (time.Duration, error) {
 		var total float64
 		for _, p := range parts {
 			v, err := strconv.ParseFloat(p, 64)
-			if err != nil || v < 0 {
+			if err != nil || !sane(v) {
 				return 0, bad
 			}
 			total = total*60 + v
 		}
+		if !sane(total) {
+			return 0, bad
+		}
 		return time.Duration(total * float64(time.Second)), nil
 	}
 	v, err := strconv.ParseFloat(strings.TrimSuffix(s, "s"), 64)
-	if err != nil || v < 0 {
+	if err != nil || !sane(v) {
 		return 0, bad
 	}
 	return time.Duration(v * float64(time.Second)), nil
+}
+
+// sane is a call's length in seconds a log can mean: not negative, not NaN
+// or infinite, and under a year (a Duration overflows at 292 years).
+func sane(seconds float64) bool {
+	return seconds >= 0 && seconds < 366*24*3600 && !math.IsNaN(seconds)
 }
 
 // logFlags are the flags import-replies and outcomes import share.
