@@ -15,17 +15,21 @@ build:
 
 # The whole test suite: unit tests, fuzz seed corpora, end-to-end scripts.
 test:
-	go test -race -count=1 ./...
+	go test -race -count=1 -timeout 14m ./...
 
 lint:
 	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	go vet ./...
 	go tool staticcheck ./...
 
-# Go benchmarks for the hot paths, then a whole-binary run on generated leads.
+# Go benchmarks for the hot paths, then issue 7's table: bench/run times the
+# binary on generated data (cached in bench/data) and prints the table. Size
+# it with BENCHFLAGS, e.g. BENCHFLAGS="-big-rows 10000000 -big-registry 100000000"
+# (see go run ./bench/run -h; docs/performance.md).
+BENCHFLAGS ?=
 bench: build
 	go test -run '^$$' -bench . -benchmem ./scrub ./importers ./exporters
-	bash bench/scrub.sh $(BIN)
+	go run ./bench/run -bin $(BIN) $(BENCHFLAGS)
 
 # Man pages and markdown for every command, in docs/cli (deterministic).
 docs:
@@ -48,9 +52,15 @@ sample:
 	go generate ./cmd/gensample
 
 # Run each fuzz target for FUZZTIME (plain "make test" replays their corpora).
+FUZZ_TARGETS := scrub:FuzzNormalize scrub:FuzzClassify importers:FuzzCSV importers:FuzzLines importers:FuzzDetectEncoding \
+	exporters:FuzzNeutralize cmd/dncctl:FuzzParseLogTime cmd/dncctl:FuzzParseCallDuration cmd/dncctl:FuzzParsePrefix \
+	cmd/dncctl:FuzzMaskNumbers
 fuzz:
-	go test -run '^$$' -fuzz '^FuzzNormalize$$' -fuzztime $(FUZZTIME) ./scrub
-	go test -run '^$$' -fuzz '^FuzzCSV$$' -fuzztime $(FUZZTIME) ./importers
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+		go test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; \
+	done
 
 install:
 	go install -ldflags "$(LDFLAGS)" ./cmd/dncctl

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -22,6 +23,8 @@ type csvReader struct {
 	count  *countingReader
 	total  int64
 	r      *csv.Reader
+	limit  *rowLimiter // under r: its start moves on after each record
+	bom    int64       // bytes of byte order mark dropped before r
 	header []string
 	row    int
 	folded int // newlines inside quoted fields of the records read so far
@@ -40,7 +43,7 @@ func openCSV(path string, opts Options) (Reader, error) {
 		}
 		src = opts.Stdin
 	} else {
-		f, err := openRegular(path)
+		f, err := OpenRegular(path)
 		if err != nil {
 			return nil, err
 		}
@@ -60,8 +63,10 @@ func openCSV(path string, opts Options) (Reader, error) {
 		in = &gzipReader{zr}
 	}
 	// A 64 KiB buffer, before and after decoding, lets detection and
-	// sniffing look at the first 64 KiB.
-	raw := bufio.NewReaderSize(in, sampleSize)
+	// sniffing look at the first 64 KiB. Rows are limited in the bytes
+	// the CSV reader reads: after decoding, if the text is decoded.
+	limit := &rowLimiter{r: in}
+	raw := bufio.NewReaderSize(limit, sampleSize)
 	enc, _ := ParseEncoding(opts.Encoding)
 	text, enc, err := decode(raw, enc)
 	if err != nil {
@@ -70,9 +75,12 @@ func openCSV(path string, opts Options) (Reader, error) {
 	}
 	br := raw
 	if text != io.Reader(raw) {
-		br = bufio.NewReaderSize(text, sampleSize)
+		limit.off = true
+		limit = &rowLimiter{r: text}
+		br = bufio.NewReaderSize(limit, sampleSize)
 	}
-	if err := skipBOM(br); err != nil {
+	bom, err := skipBOM(br)
+	if err != nil {
 		closer.Close()
 		return nil, &FileError{File: name, Err: err}
 	}
@@ -87,7 +95,7 @@ func openCSV(path string, opts Options) (Reader, error) {
 	r := csv.NewReader(br)
 	r.Comma = delim
 	r.FieldsPerRecord = -1
-	c := &csvReader{name: name, file: closer, count: count, total: total, r: r, encoding: enc}
+	c := &csvReader{name: name, file: closer, count: count, total: total, r: r, limit: limit, bom: bom, encoding: enc}
 	header, err := r.Read()
 	if errors.Is(err, io.EOF) {
 		closer.Close()
@@ -97,31 +105,50 @@ func openCSV(path string, opts Options) (Reader, error) {
 		closer.Close()
 		return nil, c.parseError(err)
 	}
-	c.header, c.row = header, c.rowOf(header)
+	row := c.rowOf(header)
+	if err := c.checkFields(header, row); err != nil {
+		closer.Close()
+		return nil, err
+	}
+	c.header, c.row = header, row
 	return c, nil
 }
 
-// openRegular opens a file that must be a regular file: a directory or a
-// device is refused before it is read.
-func openRegular(path string) (*os.File, error) {
+// OpenRegular opens a file that must be a regular file: a directory, a
+// device (a link to /dev/zero would never end) or a named pipe is refused
+// before it is read. The file is looked at before it is opened, as opening
+// a named pipe waits for a writer, and again after, in case it was
+// replaced in between.
+func OpenRegular(path string) (*os.File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, &FileError{File: path, Err: unwrapPathError(err)}
+	}
+	if err := regular(st); err != nil {
+		return nil, &FileError{File: path, Err: err}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &FileError{File: path, Err: unwrapPathError(err)}
 	}
-	st, err := f.Stat()
+	if st, err = f.Stat(); err == nil {
+		err = regular(st)
+	}
 	if err != nil {
 		f.Close()
 		return nil, &FileError{File: path, Err: unwrapPathError(err)}
 	}
-	if st.IsDir() {
-		f.Close()
-		return nil, &FileError{File: path, Err: errors.New("is a directory, not a file")}
-	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, &FileError{File: path, Err: errors.New("is not a regular file")}
-	}
 	return f, nil
+}
+
+func regular(st os.FileInfo) error {
+	switch {
+	case st.IsDir():
+		return errors.New("is a directory, not a file")
+	case !st.Mode().IsRegular():
+		return errors.New("is not a regular file")
+	}
+	return nil
 }
 
 // unwrapPathError drops the *PathError's own "open PATH:" prefix, since
@@ -145,7 +172,26 @@ func (c *csvReader) Next() ([]string, int, error) {
 		return nil, 0, c.parseError(err)
 	}
 	c.row = c.rowOf(rec)
+	if err := c.checkFields(rec, c.row); err != nil {
+		return nil, 0, err
+	}
 	return rec, c.row, nil
+}
+
+// checkFields refuses a record with a field that is not text, naming its
+// row and column, and moves the row limit on to the next record.
+func (c *csvReader) checkFields(rec []string, row int) error {
+	c.limit.start = c.bom + c.r.InputOffset()
+	for i, f := range rec {
+		if err := checkText(f, c.encoding == UTF8); err != nil {
+			col := strconv.Itoa(i + 1)
+			if i < len(c.header) && c.header[i] != "" {
+				col += fmt.Sprintf(" (%q)", c.header[i])
+			}
+			return &FileError{File: c.name, Row: row, Column: col, Err: err}
+		}
+	}
+	return nil
 }
 
 // rowOf is the row a spreadsheet shows for the record just read: its line,
@@ -161,9 +207,17 @@ func (c *csvReader) rowOf(rec []string) int {
 }
 
 func (c *csvReader) parseError(err error) error {
+	if errors.Is(err, errRowTooLong) {
+		return &FileError{File: c.name, Row: c.row + 1, Err: err}
+	}
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return &FileError{File: c.name, Err: fmt.Errorf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)}
+		where := fmt.Sprintf("line %d, column %d", pe.Line, pe.Column)
+		if pe.StartLine != pe.Line {
+			// A quote left open runs on: where it opened is what to fix.
+			where += fmt.Sprintf(" (in a row from line %d)", pe.StartLine)
+		}
+		return &FileError{File: c.name, Err: fmt.Errorf("%s: %v", where, pe.Err)}
 	}
 	return &FileError{File: c.name, Err: err}
 }
@@ -175,16 +229,17 @@ func (c *csvReader) Total() int64 { return c.total }
 // Encoding is the text encoding the file is read in, given or detected.
 func (c *csvReader) Encoding() string { return c.encoding }
 
-func skipBOM(br *bufio.Reader) error {
+// skipBOM drops a byte order mark and returns its length.
+func skipBOM(br *bufio.Reader) (int64, error) {
 	b, err := br.Peek(3)
 	if err != nil && !errors.Is(err, io.EOF) {
-		return err
+		return 0, err
 	}
 	if bytes.HasPrefix(b, []byte("\xef\xbb\xbf")) {
-		_, err := br.Discard(3)
-		return err
+		n, err := br.Discard(3)
+		return int64(n), err
 	}
-	return nil
+	return 0, nil
 }
 
 // sniffDelimiter picks the delimiter that occurs most often, outside quotes,

@@ -242,6 +242,42 @@ func TestCSVErrors(t *testing.T) {
 	}
 }
 
+// A row of MaxRowBytes is read, whatever the buffers; one longer is
+// refused, naming its row, and only so much of it is read.
+func TestRowLimit(t *testing.T) {
+	prefix := "612345678,"
+	for _, tt := range []struct {
+		name  string
+		notes int // bytes of the notes field
+		quote bool
+		ok    bool
+	}{
+		{name: "at the limit", notes: MaxRowBytes - len(prefix), ok: true},
+		{name: "over it", notes: MaxRowBytes - len(prefix) + 1},
+		{name: "at the limit, quoted with newlines", notes: MaxRowBytes - len(prefix) - 2, quote: true, ok: true},
+		{name: "over it, quoted with newlines", notes: MaxRowBytes - len(prefix) - 1, quote: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			notes := strings.Repeat("x", tt.notes)
+			if tt.quote {
+				notes = `"` + strings.Repeat("x\n", tt.notes/2) + strings.Repeat("x", tt.notes%2) + `"`
+			}
+			path := writeFile(t, "leads.csv", "phone,notes\n612345678,short\n"+prefix+notes+"\n612345678,after\n")
+			_, rows, err := readAll(t, path, Options{})
+			if tt.ok {
+				if err != nil || len(rows) != 3 {
+					t.Fatalf("read %d rows, error %v; want 3 rows", len(rows), err)
+				}
+				return
+			}
+			var fe *FileError
+			if !errors.As(err, &fe) || fe.Row != 3 || !strings.Contains(err.Error(), "longer than 1 MiB") {
+				t.Fatalf("error %v, want one at row 3 saying the row is longer than 1 MiB", err)
+			}
+		})
+	}
+}
+
 func TestOpenRefusesWhatIsNotAFile(t *testing.T) {
 	dir := t.TempDir()
 	for _, opts := range []Options{{}, {TextAsLines: true}} {

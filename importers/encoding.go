@@ -98,11 +98,23 @@ func decode(br *bufio.Reader, name string) (io.Reader, string, error) {
 	if err != nil && !atEOF && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, "", err
 	}
-	if name == "" {
+	given := name != ""
+	if !given {
 		name = detectEncoding(sample, atEOF)
 	}
 	if name != UTF16LE && name != UTF16BE && bytes.IndexByte(sample, 0) >= 0 {
+		if e := utf16WithoutBOM(sample); e != "" && !given {
+			return nil, "", fmt.Errorf("%s %w: give its encoding with --encoding %s", strings.ToUpper(e), errNoBOM, e)
+		}
 		return nil, "", errBinary
+	}
+	if name != UTF16LE && name != UTF16BE && looksHTML(sample) {
+		return nil, "", errHTML
+	}
+	// UTF-16 text has NUL bytes, in its delimiters and newlines at least.
+	utf16BOM := bytes.HasPrefix(sample, []byte("\xff\xfe")) || bytes.HasPrefix(sample, []byte("\xfe\xff"))
+	if (name == UTF16LE || name == UTF16BE) && !utf16BOM && len(sample) >= 16 && bytes.IndexByte(sample, 0) < 0 {
+		return nil, "", errNotUTF16
 	}
 	for _, e := range encodings {
 		if e.name == name {

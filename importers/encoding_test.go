@@ -158,11 +158,6 @@ func TestEncodings(t *testing.T) {
 			header: []string{"nombre", "TelÃ©fono"}, rows: []row{{2, []string{"Ana", "1"}}},
 		},
 		{
-			name: "utf-8 given keeps invalid bytes", file: "leads.csv",
-			content: encode(t, charmap.Windows1252, spanish), opts: Options{Encoding: "utf-8"}, encoding: UTF8,
-			header: []string{"nombre", "Tel\xe9fono"}, rows: spanishRows,
-		},
-		{
 			name: "gzip", file: "leads.csv.gz",
 			content: gz(t, []byte(spanish)), encoding: UTF8,
 			header: spanishHeader, rows: spanishRows,
@@ -270,6 +265,21 @@ func TestEncodingErrors(t *testing.T) {
 		{name: "truncated gzip, as lines", file: "leads.txt.gz", content: valid[:len(valid)/2], opts: Options{TextAsLines: true}, want: "not a valid gzip file"},
 		{name: "empty file in gzip", file: "leads.csv.gz", content: gz(t, nil), want: "empty"},
 		{name: "utf-16 BOM only", file: "leads.csv", content: []byte("\xff\xfe"), want: "empty"},
+		// Outputs are always UTF-8: invalid bytes are not passed on.
+		{name: "utf-8 given, invalid bytes", file: "leads.csv", content: []byte("nombre;Tel\xe9fono\nAna;612 345 678\n"), opts: Options{Encoding: "utf-8"},
+			want: `row 1, column 2: not valid UTF-8`},
+		{name: "invalid UTF-8 after the sample", file: "leads.csv", content: []byte("phone,name\n" + strings.Repeat("612345678,Ana\n", 5000) + "612345678,Jos\xe9\n"),
+			want: `row 5002, column 2 ("name"): not valid UTF-8`},
+		{name: "NUL after the sample", file: "leads.csv", content: []byte("phone,name\n" + strings.Repeat("612345678,Ana\n", 5000) + "612345678,A\x00na\n"),
+			want: `row 5002, column 2 ("name"): a NUL byte`},
+		{name: "utf-16le without BOM", file: "leads.csv", content: []byte("p\x00h\x00o\x00n\x00e\x00\n\x001\x00\n\x00"), want: "UTF-16LE text without a byte order mark: give its encoding with --encoding utf-16le"},
+		{name: "utf-16be without BOM", file: "leads.csv", content: []byte("\x00p\x00h\x00o\x00n\x00e\x00\n\x001\x00\n"), want: "UTF-16BE text without a byte order mark"},
+		{name: "HTML", file: "leads.csv", content: []byte("\n  <!DOCTYPE html>\n<html><td>phone</td></html>\n"), want: "a web page (HTML)"},
+		{name: "a row too long", file: "leads.csv", content: []byte("phone,name\n612345678,Ana\n612345678," + strings.Repeat("x", MaxRowBytes+1) + "\n"), want: "row 3: longer than 1 MiB"},
+		{name: "a quote never closed", file: "leads.csv", content: []byte("phone,name\n612345678,\"Ana\n" + strings.Repeat("612345678,Ana\n", MaxRowBytes/10)), want: "row 2: longer than 1 MiB"},
+		{name: "a row too long, decoded", file: "leads.csv", content: encode(t, charmap.Windows1252, "phone,nombre\n612345678,"+strings.Repeat("é", MaxRowBytes+1)+"\n"), want: "row 2: longer than 1 MiB"},
+		{name: "a line too long", file: "leads.txt", content: []byte("612345678\n" + strings.Repeat("6", MaxRowBytes+1) + "\n"), opts: Options{TextAsLines: true}, want: "row 2: longer than 1 MiB"},
+		{name: "a line not UTF-8", file: "leads.txt", content: []byte(strings.Repeat("612345678\n", 8000) + "61234567\xff\n"), opts: Options{TextAsLines: true}, want: "row 8001: not valid UTF-8"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

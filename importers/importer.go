@@ -139,14 +139,19 @@ func Open(path string, opts Options) (Reader, error) {
 	return nil, fmt.Errorf("%s: unknown format %q", path, format)
 }
 
-// FileError is an error reading a file, at a row where one is known.
+// FileError is an error reading a file, at a row (and column) where one
+// is known.
 type FileError struct {
-	File string
-	Row  int // 0 when the error is not in one row
-	Err  error
+	File   string
+	Row    int    // 0 when the error is not in one row
+	Column string // the column, by number and name; "" when not in one cell
+	Err    error
 }
 
 func (e *FileError) Error() string {
+	if e.Row > 0 && e.Column != "" {
+		return fmt.Sprintf("%s row %d, column %s: %v", e.File, e.Row, e.Column, e.Err)
+	}
 	if e.Row > 0 {
 		return fmt.Sprintf("%s row %d: %v", e.File, e.Row, e.Err)
 	}

@@ -19,10 +19,11 @@ type linesReader struct {
 	header []string
 	line   int
 	peeked *string
+	utf8   bool // read as UTF-8, as it is: each line is checked
 }
 
 func openLines(path string, opts Options) (Reader, error) {
-	f, err := openRegular(path)
+	f, err := OpenRegular(path)
 	if err != nil {
 		return nil, err
 	}
@@ -36,14 +37,14 @@ func openLines(path string, opts Options) (Reader, error) {
 		in = &gzipReader{zr}
 	}
 	enc, _ := ParseEncoding(opts.Encoding)
-	text, _, err := decode(bufio.NewReaderSize(in, sampleSize), enc)
+	text, enc, err := decode(bufio.NewReaderSize(in, sampleSize), enc)
 	if err != nil {
 		f.Close()
 		return nil, &FileError{File: path, Err: err}
 	}
 	sc := bufio.NewScanner(text)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	l := &linesReader{file: f, sc: sc, header: []string{"phone"}}
+	sc.Buffer(make([]byte, 64*1024), MaxRowBytes)
+	l := &linesReader{file: f, sc: sc, header: []string{"phone"}, utf8: enc == UTF8}
 	first, _, err := l.Next()
 	switch {
 	case errors.Is(err, io.EOF):
@@ -73,9 +74,15 @@ func (l *linesReader) Next() ([]string, int, error) {
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
+		if err := checkText(text, l.utf8); err != nil {
+			return nil, 0, &FileError{File: l.file.Name(), Row: l.line, Err: err}
+		}
 		return []string{text}, l.line, nil
 	}
 	if err := l.sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			err = errLineTooLong
+		}
 		return nil, 0, &FileError{File: l.file.Name(), Row: l.line + 1, Err: err}
 	}
 	return nil, 0, io.EOF

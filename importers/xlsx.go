@@ -2,6 +2,7 @@ package importers
 
 import (
 	"archive/zip"
+	"bytes"
 	"compress/flate"
 	"encoding/xml"
 	"errors"
@@ -28,20 +29,18 @@ type xlsxReader struct {
 	header    []string
 	headerRow int
 	row       int
+	tmp       string // excelize's temporary files, removed on Close
 }
 
 func openXLSX(path, sheet string) (Reader, error) {
-	f0, err := openRegular(path)
+	f, tmp, err := openWorkbook(path)
 	if err != nil {
 		return nil, err
 	}
-	f0.Close()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		if isCompoundFile(path) {
-			err = errEncrypted
-		}
-		return nil, &FileError{File: path, Err: workbookError(err)}
+	fail := func(err error) (Reader, error) {
+		f.Close()
+		os.RemoveAll(tmp)
+		return nil, err
 	}
 	if sheet == "" {
 		sheet, err = firstVisibleSheet(f)
@@ -49,21 +48,18 @@ func openXLSX(path, sheet string) (Reader, error) {
 		err = fmt.Errorf("no sheet %q (sheets: %s)", sheet, quoteAll(f.GetSheetList()))
 	}
 	if err != nil {
-		f.Close()
-		return nil, &FileError{File: path, Err: err}
+		return fail(&FileError{File: path, Err: err})
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		f.Close()
-		return nil, &FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
+		return fail(&FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)})
 	}
 	raw, err := f.Rows(sheet)
 	if err != nil {
 		rows.Close()
-		f.Close()
-		return nil, &FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)}
+		return fail(&FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)})
 	}
-	x := &xlsxReader{name: path, sheet: sheet, file: f, rows: rows, raw: raw}
+	x := &xlsxReader{name: path, sheet: sheet, file: f, rows: rows, raw: raw, tmp: tmp}
 	header, row, err := x.Next()
 	if errors.Is(err, io.EOF) {
 		x.Close()
@@ -80,6 +76,129 @@ func openXLSX(path, sheet string) (Reader, error) {
 // errEncrypted is a workbook in an OLE2 compound file rather than a zip:
 // what Excel writes for a password-protected workbook (or an old .xls).
 var errEncrypted = errors.New("the workbook is password-protected (encrypted), or an old .xls renamed: open it in Excel and save it as .xlsx without a password")
+
+// Bounds on what a workbook may unpack to. A workbook is a zip: a few
+// megabytes can inflate to gigabytes (a zip bomb). excelize holds every
+// part in memory except sheets and shared strings over xmlInMemory, which
+// it unpacks to temporary files on disk.
+const (
+	maxUnpacked = 2 << 30   // every part, in memory or on disk
+	maxInMemory = 256 << 20 // the parts held in memory
+	xmlInMemory = 16 << 20  // larger sheets and shared strings go to disk
+)
+
+// openWorkbook opens a workbook for reading, with its temporary directory
+// (for excelize's temporary files), which the caller removes after closing
+// the workbook. The zip is checked first: its size once unpacked, against
+// the bounds above, and every part's integrity, which excelize does not
+// check (it reads a part cut short, or longer than it says, as it comes).
+func openWorkbook(path string) (*excelize.File, string, error) {
+	f0, err := OpenRegular(path)
+	if err != nil {
+		return nil, "", err
+	}
+	f0.Close()
+	// An encrypted workbook is not a zip: excelize would read it whole.
+	if isCompoundFile(path) {
+		return nil, "", &FileError{File: path, Err: errEncrypted}
+	}
+	if err := checkZip(path); err != nil {
+		return nil, "", &FileError{File: path, Err: workbookError(err)}
+	}
+	tmp, err := os.MkdirTemp("", "dncctl-xlsx-")
+	if err != nil {
+		return nil, "", &FileError{File: path, Err: err}
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxUnpacked, UnzipXMLSizeLimit: xmlInMemory, TmpDir: tmp})
+	if err != nil {
+		if f != nil {
+			f.Close()
+		}
+		os.RemoveAll(tmp)
+		return nil, "", &FileError{File: path, Err: workbookError(err)}
+	}
+	return f, tmp, nil
+}
+
+// tooBigError is a workbook that unpacks to more than dncctl reads.
+type tooBigError struct {
+	what  string // "" or " in memory"
+	limit uint64
+}
+
+func (e *tooBigError) Error() string {
+	size := fmt.Sprintf("%d MiB", e.limit>>20)
+	if e.limit%(1<<30) == 0 {
+		size = fmt.Sprintf("%d GiB", e.limit>>30)
+	}
+	return fmt.Sprintf("the workbook unpacks to more than %s%s: too big to read (a zip bomb?); save it as .csv", size, e.what)
+}
+
+// checkZip checks a workbook's zip: what its parts say they unpack to,
+// then every part, unpacked and checked against its size and checksum.
+func checkZip(path string) error {
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		return err
+	}
+	defer z.Close()
+	var total, inMemory uint64
+	for _, f := range z.File {
+		size := f.UncompressedSize64
+		if size > maxUnpacked-total {
+			return &tooBigError{limit: maxUnpacked}
+		}
+		total += size
+		name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+		onDisk := size > xmlInMemory && (strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml")
+		if !onDisk {
+			if size > maxInMemory-inMemory {
+				return &tooBigError{what: " in memory", limit: maxInMemory}
+			}
+			inMemory += size
+		}
+	}
+	for _, f := range z.File {
+		if err := checkPart(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkPart unpacks a part, to check it: archive/zip fails a part that
+// unpacks to more or less than it says, or whose checksum is wrong. A
+// sheet must end as one does: excelize takes a sheet cut short for one
+// that ends there.
+func checkPart(f *zip.File) error {
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	tail := &tailWriter{}
+	if _, err = io.Copy(tail, rc); err != nil {
+		return err
+	}
+	name := strings.ToLower(strings.ReplaceAll(f.Name, "\\", "/"))
+	if sheet, ok := strings.CutPrefix(name, "xl/worksheets/"); ok && !strings.Contains(sheet, "/") && strings.HasSuffix(sheet, ".xml") {
+		end := bytes.TrimRight(tail.b, " \t\r\n")
+		if !bytes.HasSuffix(end, []byte("</worksheet>")) && !bytes.HasSuffix(end, []byte(":worksheet>")) {
+			return fmt.Errorf("a damaged workbook: its sheet %s is cut short", f.Name)
+		}
+	}
+	return nil
+}
+
+// tailWriter keeps the last bytes written to it.
+type tailWriter struct{ b []byte }
+
+func (t *tailWriter) Write(p []byte) (int, error) {
+	const keep = 64
+	t.b = append(t.b, p[max(0, len(p)-keep):]...)
+	t.b = t.b[max(0, len(t.b)-keep):]
+	return len(p), nil
+}
 
 // isCompoundFile reports whether path starts with the OLE2 compound file
 // signature.
@@ -98,7 +217,7 @@ func workbookError(err error) error {
 	switch {
 	case errors.Is(err, errEncrypted):
 		return err
-	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, zip.ErrFormat), damaged(err):
+	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrAlgorithm), damaged(err):
 		return errors.New("not an Excel workbook (or a damaged one)")
 	case errors.Is(err, excelize.ErrWorkbookPassword):
 		return errors.New("the workbook is password-protected: remove the password and save it again")
@@ -123,7 +242,7 @@ func firstVisibleSheet(f *excelize.File) (string, error) {
 		}
 	}
 	if len(sheets) > 0 {
-		return "", errors.New("every sheet is hidden")
+		return "", fmt.Errorf("every sheet is hidden: name the one to read with --sheet (sheets: %s)", quoteAll(sheets))
 	}
 	return "", errors.New("the workbook has no sheets")
 }
@@ -140,15 +259,11 @@ func (x *xlsxReader) Sheet() string { return x.sheet }
 // VisibleSheets lists a workbook's visible sheets in order: what
 // --all-sheets scrubs.
 func VisibleSheets(path string) ([]string, error) {
-	check, err := openRegular(path)
+	f, tmp, err := openWorkbook(path)
 	if err != nil {
 		return nil, err
 	}
-	check.Close()
-	f, err := excelize.OpenFile(path)
-	if err != nil {
-		return nil, &FileError{File: path, Err: workbookError(err)}
-	}
+	defer os.RemoveAll(tmp)
 	defer f.Close()
 	var visible []string
 	for _, s := range f.GetSheetList() {
@@ -157,7 +272,7 @@ func VisibleSheets(path string) ([]string, error) {
 		}
 	}
 	if len(visible) == 0 {
-		return nil, &FileError{File: path, Err: errors.New("no visible sheet")}
+		return nil, &FileError{File: path, Err: fmt.Errorf("every sheet is hidden: name the one to read with --sheet (sheets: %s)", quoteAll(f.GetSheetList()))}
 	}
 	return visible, nil
 }
@@ -214,6 +329,7 @@ func (x *xlsxReader) Close() error {
 	if cerr := x.file.Close(); err == nil {
 		err = cerr
 	}
+	os.RemoveAll(x.tmp)
 	return err
 }
 

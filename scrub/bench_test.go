@@ -1,7 +1,9 @@
 package scrub
 
 import (
+	"context"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -32,3 +34,41 @@ func BenchmarkCheck(b *testing.B) {
 		Check(n, idx, benchNumbers[i%len(benchNumbers)])
 	}
 }
+
+// BenchmarkScrub scrubs 10,000 generated rows (see generateLeads) on one
+// goroutine and on every CPU, without and with the run's rules (policies,
+// calling hours, a registry), and reports rows/s.
+func BenchmarkScrub(b *testing.B) {
+	g := generateLeads(10_000)
+	idx := g.index()
+	n := mustNormalizer(b, "ES")
+	for _, rules := range []bool{false, true} {
+		for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
+			name := fmt.Sprintf("rules=%t/workers=%d", rules, workers)
+			b.Run(name, func(b *testing.B) {
+				rows := 0
+				for b.Loop() {
+					b.StopTimer()
+					src := g.source()
+					d := NewDecider(n, idx)
+					d.Workers = workers
+					if rules {
+						d.Policies, d.At, d.CallableAt, d.Registries = genPolicies(), genAt, true, g.registry
+					}
+					b.StartTimer()
+					in := Input{Name: "leads.csv", Source: src, PhoneColumns: genPhoneColumns, RegionColumn: &genRegionColumn}
+					if err := d.Scrub(context.Background(), in, discard{}, discard{}, NewSummary(), nil); err != nil {
+						b.Fatal(err)
+					}
+					rows += len(g.rows)
+				}
+				b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+			})
+		}
+	}
+}
+
+// discard is a Sink that keeps nothing.
+type discard struct{}
+
+func (discard) Write([]string) error { return nil }

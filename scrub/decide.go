@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,7 +42,8 @@ const (
 // RegistryLookup finds a number on the national registries.
 type RegistryLookup interface {
 	// Find returns the registry the number is on and when that registry was
-	// imported, or "" when it is on none.
+	// imported, or "" when it is on none. Scrub calls it from several
+	// goroutines at once: it must be safe for concurrent use.
 	Find(e164 string) (name, imported string, err error)
 }
 
@@ -127,12 +129,23 @@ func tagSuffix(tag string) string {
 }
 
 // Decider decides the rows of one run in order: it adds duplicate detection
-// across every file of the run to Check.
+// across every file of the run to Check. Its methods are for one goroutine
+// at a time; Scrub spreads the work that does not depend on order itself.
 type Decider struct {
 	norm  *Normalizer
 	index *Index
 	clean map[string]origin // E.164 → where it was first written clean
-	norms map[string]*Normalizer
+	// norms are the normalizers of the regions rows have stated, by region:
+	// a sync.Map because Scrub's workers add to it.
+	norms sync.Map
+
+	// Workers is how many goroutines Scrub checks numbers on: 0 for one per
+	// CPU (GOMAXPROCS), 1 for none besides the caller's. The outputs are the
+	// same whatever the number.
+	Workers int
+	// batchRows is how many rows Scrub hands a worker at a time; 0 for
+	// defaultBatchRows. Tests make it small to interleave the batches.
+	batchRows int
 
 	// StrictRegion rejects a valid number in another country than its row's
 	// region (REGION_MISMATCH) instead of only counting it.
@@ -160,7 +173,9 @@ type origin struct {
 
 // NewDecider returns a Decider for one run.
 func NewDecider(n *Normalizer, idx *Index) *Decider {
-	return &Decider{norm: n, index: idx, clean: map[string]origin{}, norms: map[string]*Normalizer{n.Region(): n}}
+	d := &Decider{norm: n, index: idx, clean: map[string]origin{}}
+	d.norms.Store(n.Region(), n)
+	return d
 }
 
 // Decide returns the decision for the phone value raw found in file at row
@@ -172,17 +187,18 @@ func (d *Decider) Decide(raw, file string, row int) Decision {
 
 // normalizerFor returns a normalizer whose default region is region.
 func (d *Decider) normalizerFor(region string) *Normalizer {
-	if n, ok := d.norms[region]; ok {
-		return n
+	if n, ok := d.norms.Load(region); ok {
+		return n.(*Normalizer)
 	}
-	n := &Normalizer{region: region}
-	d.norms[region] = n
-	return n
+	n, _ := d.norms.LoadOrStore(region, &Normalizer{region: region})
+	return n.(*Normalizer)
 }
 
-// decideIn decides raw for a row whose stated region is region ("" when
-// unknown), then claims it against duplicates.
-func (d *Decider) decideIn(raw, region, keyword, file string, row int) (dec Decision, mismatch bool) {
+// checkIn decides raw for a row whose stated region is region ("" when
+// unknown), short of duplicates (decided claims the number, in row order).
+// It depends on no other row: Scrub's workers run it, registry lookups
+// included, for many rows at once.
+func (d *Decider) checkIn(raw, region, keyword string) (dec Decision, mismatch bool) {
 	dec = Check(d.normalizerFor(region), d.index, raw)
 	if region != "" && dec.Number.E164 != "" && dec.Number.Region != region {
 		mismatch = true
@@ -198,7 +214,7 @@ func (d *Decider) decideIn(raw, region, keyword, file string, row int) (dec Deci
 			dec.Detail += "; also on registry " + name
 		}
 	}
-	return d.decided(dec, file, row), mismatch
+	return dec, mismatch
 }
 
 // at is when calling windows start from: At, or now.

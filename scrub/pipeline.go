@@ -1,6 +1,7 @@
 package scrub
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -84,6 +85,12 @@ func RejectedHeader(in []string, sheets bool) []string {
 // the others blanked), and one line to rejected for every number removed.
 // Every row read is either in clean or dropped, with its numbers in
 // rejected. progress, if not nil, is called after each row.
+//
+// The numbers are checked on d.Workers goroutines, but the outputs are
+// those of one: rows are written in input order, and the Source, the sinks
+// and progress are used from the caller's goroutine alone. Rows are read a
+// few batches ahead of those written. On an error or a cancelled ctx,
+// Scrub returns once every goroutine it started has ended.
 func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum *Summary, progress func()) error {
 	header := in.Source.Header()
 	if len(in.PhoneColumns) == 0 {
@@ -98,46 +105,98 @@ func (d *Decider) Scrub(ctx context.Context, in Input, clean, rejected Sink, sum
 			return fmt.Errorf("%s: phone column %d is not in the header (%d columns)", in.Name, c+1, len(header))
 		}
 	}
-	keep := keptColumns(header)
-	fs := sum.file(in.Name)
+	s := &scrubber{d: d, in: in, header: header, keep: keptColumns(header), clean: clean, rejected: rejected,
+		sum: sum, fs: sum.file(in.Name), progress: progress}
+	if workers := d.workers(); workers > 1 {
+		return s.parallel(ctx, workers, cmp.Or(d.batchRows, defaultBatchRows))
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		fields, row, err := in.Source.Next()
+		r, err := s.read()
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		fields = StoredPhones(in.Source, fields, in.PhoneColumns)
-		var v rowVerdict
-		if len(fields) > len(header) && !allEmpty(fields[len(header):]) {
-			v = malformedRow(in, header, keep, fields, row)
-		} else {
-			v = d.decideRow(in, header, keep, fitTo(fields, len(header)), row)
-		}
-		fs.count(v)
-		sum.count(v)
-		if v.clean != nil {
-			to := clean
-			if in.Later != nil && !v.whitelisted {
-				to = in.Later
-			}
-			if err := to.Write(v.clean); err != nil {
-				return err
-			}
-		}
-		for _, line := range v.rejected {
-			if err := rejected.Write(line); err != nil {
-				return err
-			}
-		}
-		if progress != nil {
-			progress()
+		s.check(&r)
+		if err := s.finish(&r); err != nil {
+			return err
 		}
 	}
+}
+
+// scrubber is one input being scrubbed.
+type scrubber struct {
+	d               *Decider
+	in              Input
+	header          []string
+	keep            []int
+	clean, rejected Sink
+	sum             *Summary
+	fs              *FileSummary
+	progress        func()
+}
+
+// leadRow is one input row on its way through Scrub.
+type leadRow struct {
+	fields    []string
+	row       int
+	malformed bool // more fields than the header: none of its numbers is checked
+	checks    rowChecks
+}
+
+// read reads the next row.
+func (s *scrubber) read() (leadRow, error) {
+	fields, row, err := s.in.Source.Next()
+	if err != nil {
+		return leadRow{}, err
+	}
+	fields = StoredPhones(s.in.Source, fields, s.in.PhoneColumns)
+	if len(fields) > len(s.header) && !allEmpty(fields[len(s.header):]) {
+		return leadRow{fields: fields, row: row, malformed: true}, nil
+	}
+	return leadRow{fields: fitTo(fields, len(s.header)), row: row}, nil
+}
+
+// check checks the row's numbers. It is safe for concurrent use.
+func (s *scrubber) check(r *leadRow) {
+	if !r.malformed {
+		r.checks = s.d.checkRow(s.in, r.fields)
+	}
+}
+
+// finish decides the checked row, counts it and writes it. Rows must be
+// finished in input order.
+func (s *scrubber) finish(r *leadRow) error {
+	var v rowVerdict
+	if r.malformed {
+		v = malformedRow(s.in, s.header, s.keep, r.fields, r.row)
+	} else {
+		v = s.d.finishRow(s.in, s.header, s.keep, r.fields, r.row, r.checks)
+	}
+	s.fs.count(v)
+	s.sum.count(v)
+	if v.clean != nil {
+		to := s.clean
+		if s.in.Later != nil && !v.whitelisted {
+			to = s.in.Later
+		}
+		if err := to.Write(v.clean); err != nil {
+			return err
+		}
+	}
+	for _, line := range v.rejected {
+		if err := s.rejected.Write(line); err != nil {
+			return err
+		}
+	}
+	if s.progress != nil {
+		s.progress()
+	}
+	return nil
 }
 
 // keptColumns are the indexes of the input columns the outputs keep: all

@@ -3,6 +3,7 @@ package scrub
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"slices"
@@ -326,27 +327,39 @@ func TestScrubCancel(t *testing.T) {
 			t.Errorf("a cancelled run wrote %d clean, %d rejected, read %d", len(clean.rows), len(rejected.rows), sum.RowsRead)
 		}
 	})
-	t.Run("midway", func(t *testing.T) {
-		ctx, cancel := context.WithCancelCause(context.Background())
-		defer cancel(nil)
-		var clean, rejected sliceSink
-		sum := NewSummary()
-		d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
-		n := 0
-		progress := func() {
-			if n++; n == 3 {
-				cancel(errors.New("interrupted"))
+	// Nothing is written after the cancellation. Without workers no row
+	// is read past it; with them, the batches in flight at most.
+	for _, workers := range []int{1, 2} {
+		t.Run(fmt.Sprintf("midway/workers=%d", workers), func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			defer cancel(nil)
+			var clean, rejected sliceSink
+			sum := NewSummary()
+			d := NewDecider(mustNormalizer(t, "ES"), NewIndex(ChannelVoice))
+			d.Workers, d.batchRows = workers, 2
+			n := 0
+			progress := func() {
+				if n++; n == 3 {
+					cancel(errors.New("interrupted"))
+				}
 			}
-		}
-		src := newSource([]string{"phone"}, rows...)
-		err := d.Scrub(ctx, Input{Name: "a.csv", Source: src, PhoneColumns: []int{0}}, &clean, &rejected, sum, progress)
-		if !errors.Is(err, context.Canceled) || err != ctx.Err() {
-			t.Fatalf("Scrub = %v, want ctx.Err() (%v)", err, ctx.Err())
-		}
-		if len(clean.rows) != 3 || sum.RowsRead != 3 || src.next != 3 {
-			t.Errorf("cancelled after 3 rows: %d clean, %d read by the summary, %d read from the source; want 3", len(clean.rows), sum.RowsRead, src.next)
-		}
-	})
+			src := newSource([]string{"phone"}, slices.Repeat(rows, 10)...)
+			err := d.Scrub(ctx, Input{Name: "a.csv", Source: src, PhoneColumns: []int{0}}, &clean, &rejected, sum, progress)
+			if !errors.Is(err, context.Canceled) || err != ctx.Err() {
+				t.Fatalf("Scrub = %v, want ctx.Err() (%v)", err, ctx.Err())
+			}
+			if len(clean.rows) != 3 || sum.RowsRead != 3 {
+				t.Errorf("cancelled after 3 rows: %d clean, %d read by the summary; want 3", len(clean.rows), sum.RowsRead)
+			}
+			most := 3
+			if workers > 1 {
+				most += (2*workers + 1) * d.batchRows // the batches in flight
+			}
+			if src.next < 3 || src.next > most {
+				t.Errorf("cancelled after 3 rows: %d read from the source, want 3 to %d", src.next, most)
+			}
+		})
+	}
 }
 
 func TestScrubPassesErrorsOn(t *testing.T) {

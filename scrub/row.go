@@ -38,18 +38,29 @@ type rowVerdict struct {
 	unknownRegion bool       // the row's region cell was not a country dncctl knows
 }
 
-// decideRow checks every number in every phone cell of a row. Cells holding
-// several numbers are split; values with no digit at all ("call later") are
-// not numbers, and make the row INVALID_NUMBER only if it has no number.
-func (d *Decider) decideRow(in Input, header []string, keep []int, fields []string, row int) rowVerdict {
-	var v rowVerdict
+// rowChecks are what checkRow found in a row.
+type rowChecks struct {
+	cells         [][]cellPart  // the values in each phone cell
+	found         []foundNumber // the numbers among them, decided short of duplicates
+	textCol       int           // the first phone column holding text with no digit, or -1
+	text          string        // that text
+	unknownRegion bool          // the row's region cell is not a country dncctl knows
+}
+
+// checkRow checks every number in every phone cell of a row, short of
+// duplicates (finishRow decides those). Cells holding several numbers are
+// split; values with no digit at all ("call later") are not numbers, and
+// make the row INVALID_NUMBER only if it has no number. It depends on no
+// other row, so Scrub's workers run it for many rows at once.
+func (d *Decider) checkRow(in Input, fields []string) rowChecks {
+	c := rowChecks{textCol: -1}
 	region := d.norm.Region()
 	if in.RegionColumn != nil {
 		if cell := fields[*in.RegionColumn]; strings.TrimFunc(cell, isSpace) != "" {
 			if code, ok := ParseRegion(cell); ok {
 				region = code
 			} else {
-				v.unknownRegion = true
+				c.unknownRegion = true
 			}
 		}
 	}
@@ -57,24 +68,33 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 	if kw, field := d.Policies.keywordIn(fields); kw != "" {
 		keyword = fmt.Sprintf("keyword %q in %q", kw, field)
 	}
-	cells := make([][]cellPart, len(in.PhoneColumns))
-	var found []foundNumber
-	textCol, text := -1, ""
+	c.cells = make([][]cellPart, len(in.PhoneColumns))
 	for i, col := range in.PhoneColumns {
-		cells[i] = splitCell(fields[col])
-		for j, p := range cells[i] {
+		c.cells[i] = splitCell(fields[col])
+		for j, p := range c.cells[i] {
 			if countDigits(p.raw) == 0 {
-				if textCol < 0 {
-					textCol, text = col, p.raw
+				if c.textCol < 0 {
+					c.textCol, c.text = col, p.raw
 				}
 				continue
 			}
-			dec, mismatch := d.decideIn(p.raw, region, keyword, in.where(), row)
-			if v.unknownRegion && dec.Reason == ReasonInvalidNumber {
+			dec, mismatch := d.checkIn(p.raw, region, keyword)
+			if c.unknownRegion && dec.Reason == ReasonInvalidNumber {
 				dec.Detail += " (the row's region " + strconv.Quote(fields[*in.RegionColumn]) + " is not a country dncctl knows)"
 			}
-			found = append(found, foundNumber{col: i, part: j, dec: dec, mismatch: mismatch})
+			c.found = append(c.found, foundNumber{col: i, part: j, dec: dec, mismatch: mismatch})
 		}
+	}
+	return c
+}
+
+// finishRow is the half of decideRow that must see the rows in order: a
+// callable number claims itself, and the same number in a later row (or
+// later in this one) is a DUPLICATE.
+func (d *Decider) finishRow(in Input, header []string, keep []int, fields []string, row int, c rowChecks) rowVerdict {
+	v := rowVerdict{unknownRegion: c.unknownRegion}
+	for i := range c.found {
+		c.found[i].dec = d.decided(c.found[i].dec, in.where(), row)
 	}
 	report := func(col int, raw string, dec Decision, outcome string) {
 		line := reportLine(in, row, len(keep))
@@ -86,18 +106,18 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 		v.reasons = append(v.reasons, dec.Reason)
 		v.removed = append(v.removed, dec.Number)
 	}
-	if len(found) == 0 {
+	if len(c.found) == 0 {
 		col, dec := in.PhoneColumns[0], Decision{Reason: ReasonNoPhone, Detail: "phone cell is empty"}
-		if textCol >= 0 {
-			col, dec = textCol, Decision{Reason: ReasonInvalidNumber, Detail: "not a phone number"}
+		if c.textCol >= 0 {
+			col, dec = c.textCol, Decision{Reason: ReasonInvalidNumber, Detail: "not a phone number"}
 		}
-		report(col, text, dec, OutcomeDropped)
+		report(col, c.text, dec, OutcomeDropped)
 		return v
 	}
 	var first *Decision
 	priority := ""
-	for i := range found {
-		if dec := &found[i].dec; dec.Clean() {
+	for i := range c.found {
+		if dec := &c.found[i].dec; dec.Clean() {
 			if first == nil {
 				first = dec
 			}
@@ -111,20 +131,20 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 		outcome = OutcomeKept
 	}
 	removed := make(map[[2]int]bool)
-	for _, f := range found {
+	for _, f := range c.found {
 		if f.dec.Conflict() {
 			v.conflicts++
 		}
 		if !f.dec.Clean() {
 			col := in.PhoneColumns[f.col]
-			report(col, cells[f.col][f.part].raw, f.dec, outcome)
+			report(col, c.cells[f.col][f.part].raw, f.dec, outcome)
 			removed[[2]int{f.col, f.part}] = true
 		}
 	}
 	if first == nil {
 		return v
 	}
-	for _, f := range found {
+	for _, f := range c.found {
 		if f.dec.Clean() && f.mismatch {
 			v.mismatches++
 		}
@@ -143,12 +163,12 @@ func (d *Decider) decideRow(in Input, header []string, keep []int, fields []stri
 	phone := make(map[int]string, len(in.PhoneColumns))
 	for i, col := range in.PhoneColumns {
 		var left []cellPart
-		for j, p := range cells[i] {
+		for j, p := range c.cells[i] {
 			if !removed[[2]int{i, j}] {
 				left = append(left, p)
 			}
 		}
-		if len(left) < len(cells[i]) {
+		if len(left) < len(c.cells[i]) {
 			phone[col] = joinParts(left)
 		}
 	}

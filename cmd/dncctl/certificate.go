@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dncctl/dncctl/exporters"
+	"github.com/dncctl/dncctl/importers"
 	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
@@ -199,9 +200,11 @@ func checkCertificatePath(opts *scrubOptions, planned []scrubOutput) error {
 	return nil
 }
 
-// hashFile is a file's SHA-256 and size.
+// hashFile is a file's SHA-256 and size. Only a regular file is hashed:
+// a link to /dev/zero would be read forever, and opening a named pipe
+// waits for a writer; the importer says why such an input is refused.
 func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
+	f, err := importers.OpenRegular(path)
 	if err != nil {
 		return "", 0, err
 	}

@@ -165,6 +165,9 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		}
 	}
 
+	if err := refused.finish(); err != nil {
+		return err
+	}
 	st, err := opts.OpenStore(ctx)
 	if err != nil {
 		return err

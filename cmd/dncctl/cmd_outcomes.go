@@ -184,6 +184,9 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 		changes.Flag = append(changes.Flag, store.Review{E164: f.E164, Channel: reviewChannel, Origin: "call-outcome", Suggested: f.Suggested,
 			Reason: f.Reason, Evidence: f.Evidence()})
 	}
+	if err := refused.finish(); err != nil {
+		return err
+	}
 	st, err := opts.OpenStore(ctx)
 	if err != nil {
 		return err

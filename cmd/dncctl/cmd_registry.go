@@ -315,6 +315,13 @@ func (l *registryLines) start(ctx context.Context) func() (store.RegistryChange,
 				return
 			}
 		}
+		// The report goes to disk before the import commits: a full disk
+		// must fail the import, not leave it in without its report.
+		if l.report != nil {
+			if _, err := exporters.FinishAll(l.report); err != nil {
+				send(lineOrError{err: err})
+			}
+		}
 	}()
 	return func() (store.RegistryChange, bool, error) {
 		x, ok := <-ch

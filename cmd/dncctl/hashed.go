@@ -362,6 +362,9 @@ func runHashedImport(ctx context.Context, opts *listImportOptions) error {
 		}
 	}
 
+	if err := refused.finish(); err != nil {
+		return err
+	}
 	st, err := opts.OpenStore(ctx)
 	if err != nil {
 		return err

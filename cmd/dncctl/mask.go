@@ -21,7 +21,7 @@ func maskNumbers(s string) string {
 	last := 0
 	for _, loc := range phoneLike.FindAllStringIndex(s, -1) {
 		m := s[loc[0]:loc[1]]
-		if dateLike.MatchString(m) || inHash(s, loc[0], loc[1]) {
+		if dateLike.MatchString(m) || inHash(s, loc[0], loc[1]) || rowNumber(s, loc[0], loc[1]) {
 			continue
 		}
 		b.WriteString(s[last:loc[0]])
@@ -30,6 +30,18 @@ func maskNumbers(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// rowNumber reports whether s[i:j], all digits, is a row or line number
+// ("row 1048576, column 2"): where in a file an error is, which a message
+// must give whole. Digits with spaces after "row " are masked as ever.
+func rowNumber(s string, i, j int) bool {
+	for k := i; k < j; k++ {
+		if s[k] < '0' || s[k] > '9' {
+			return false
+		}
+	}
+	return strings.HasSuffix(s[:i], "row ") || strings.HasSuffix(s[:i], "line ")
 }
 
 // maskDigits keeps the first three and last two digits of m, if it has 7 or more.

@@ -14,6 +14,9 @@ func TestMaskNumbers(t *testing.T) {
 		"sha256=c0ad7c3feecdb6231234567821fa25cf":      "sha256=c0ad7c3feecdb6231234567821fa25cf",
 		"(612345678)":                                  "(612****78)",
 		"123456":                                       "123456",
+		"a.csv row 1048576, column 2: a NUL byte":      "a.csv row 1048576, column 2: a NUL byte",
+		"line 20971521 (in a row from line 3)":         "line 20971521 (in a row from line 3)",
+		"row 2 612345678":                              "row 2 61*****78",
 	} {
 		if got := maskNumbers(in); got != want {
 			t.Errorf("maskNumbers(%q) = %q, want %q", in, got, want)

@@ -360,7 +360,7 @@ func (r *nightlyRun) rescrub(ctx context.Context) (jobResult, error) {
 			continue
 		}
 		o := r.scrubOptions(f.path)
-		o.InPlace, o.RejectedDir, o.Stem = true, rejected, fileStem(f.name)+"."+stamp
+		o.InPlace, o.RejectedDir, o.Stem = true, rejected, reportStem(rejected, fileStem(f.name)+"."+stamp)
 		o.Format = "csv"
 		var summary *scrub.Summary
 		var runID int64
@@ -392,6 +392,19 @@ func (r *nightlyRun) rescrub(ctx context.Context) (jobResult, error) {
 			"rows_clean": summary.RowsClean, "rows_rejected": summary.RowsRejected})
 	}
 	return res, nil
+}
+
+// reportStem is stem, or stem-2, stem-3…, the first that no rescrub
+// report in dir has: two runs in the same second (a rerun after a crash)
+// must not replace the first one's report with one that removed nothing.
+func reportStem(dir, stem string) string {
+	name := stem
+	for n := 2; ; n++ {
+		if _, err := os.Lstat(filepath.Join(dir, name+".rejected.csv")); err != nil {
+			return name
+		}
+		name = fmt.Sprintf("%s-%d", stem, n)
+	}
 }
 
 // inPlaceable refuses a list that cleaning in place would change in more

@@ -88,3 +88,21 @@ func TestArchive(t *testing.T) {
 		t.Errorf("archive/a.csv holds %q", b)
 	}
 }
+
+// TestReportStem: a rescrub in the same second as the one before (a rerun
+// after a crash) gets a report of its own instead of replacing that one.
+func TestReportStem(t *testing.T) {
+	dir := t.TempDir()
+	stem := "inuse.20261123T021500Z"
+	if got := reportStem(dir, stem); got != stem {
+		t.Fatalf("first report: %q", got)
+	}
+	for _, want := range []string{stem + "-2", stem + "-3"} {
+		if err := os.WriteFile(filepath.Join(dir, reportStem(dir, stem)+".rejected.csv"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if got := reportStem(dir, stem); got != want {
+			t.Errorf("next report: %q, want %q", got, want)
+		}
+	}
+}

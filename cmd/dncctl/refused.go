@@ -43,6 +43,17 @@ func (r *refusedReport) refuse(row int, raw, reason, detail string, fields []str
 	return r.w.Write(append([]string{r.file, strconv.Itoa(row), raw, reason, detail}, fields...))
 }
 
+// finish writes the report to disk under its temporary name. Imports call
+// it before they change the store: a full disk must fail the import, not
+// leave it recorded without its report.
+func (r *refusedReport) finish() error {
+	if r.w == nil {
+		return nil
+	}
+	_, err := exporters.FinishAll(r.w)
+	return err
+}
+
 // commit puts the report in place once what it refused from is recorded;
 // done says what was, for the error if the report cannot be written.
 func (r *refusedReport) commit(io *iostreams, done string) error {

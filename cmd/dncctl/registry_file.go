@@ -4,11 +4,13 @@ import (
 	"archive/zip"
 	"bufio"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/dncctl/dncctl/importers"
 	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
@@ -35,7 +37,7 @@ func readRegistryFile(path string, norm *scrub.Normalizer, hashed, changes bool,
 	defer closeAll()
 	for _, r := range readers {
 		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		sc.Buffer(make([]byte, 64*1024), importers.MaxRowBytes)
 		for n := 1; sc.Scan(); n++ {
 			text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
 			if text == "" || strings.HasPrefix(text, "#") {
@@ -52,6 +54,9 @@ func readRegistryFile(path string, norm *scrub.Normalizer, hashed, changes bool,
 			add(c)
 		}
 		if err := sc.Err(); err != nil {
+			if errors.Is(err, bufio.ErrTooLong) {
+				err = fmt.Errorf("a line longer than %d MiB: not a registry list", importers.MaxRowBytes>>20)
+			}
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
@@ -104,6 +109,12 @@ func parseRegistryLine(text string, norm *scrub.Normalizer, hashed, changes bool
 
 // openRegistryFile returns the readers of a plain, gzip or zip file.
 func openRegistryFile(path string) ([]io.Reader, func(), error) {
+	// Opening a named pipe waits for a writer, and a device may never end.
+	check, err := importers.OpenRegular(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	check.Close()
 	switch {
 	case strings.HasSuffix(strings.ToLower(path), ".zip"):
 		z, err := zip.OpenReader(path)

@@ -19,9 +19,17 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(cleanupM{m}, map[string]func(){
 		"dncctl": func() { os.Exit(run(os.Args[1:], systemIO())) },
 	})
+}
+
+// cleanupM removes, after the tests, the binary dncctlBinary built.
+type cleanupM struct{ m *testing.M }
+
+func (c cleanupM) Run() int {
+	defer removeE2EBinary()
+	return c.m.Run()
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script: the real binary
