@@ -8,9 +8,11 @@
 //	go run ./bench/run -bin bin/dncctl                        # make bench
 //	go run ./bench/run -big-rows 10000000 -big-registry 100000000
 //
-// The defaults take about 15 minutes on a 2-core machine; the 10M-row scrub
-// and the 100M-number registry are skipped unless asked for, since they take
-// much longer (the registry alone about an hour at today's import speed).
+// With the defaults, make bench took 29 minutes on the 2-core machine of
+// docs/performance.md, 13 of them in the 10M-number registry import
+// (-registry 1000000 saves most of those). The 10M-row scrub and the
+// 100M-number registry are skipped unless asked for: at today's speeds they
+// would add about ten minutes and several hours.
 package main
 
 import (
