@@ -165,19 +165,12 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 		}
 	}
 
-	if err := refused.finish(); err != nil {
+	var added []bool
+	err = refused.record(ctx, opts.IO, opts.OpenStore, "the numbers were imported", func(st *store.Store) (err error) {
+		added, err = st.Add(ctx, entries, opts.Now(), opts.User())
 		return err
-	}
-	st, err := opts.OpenStore(ctx)
+	})
 	if err != nil {
-		return err
-	}
-	defer st.Close()
-	added, err := st.Add(ctx, entries, opts.Now(), opts.User())
-	if err != nil {
-		return err
-	}
-	if err := refused.commit(opts.IO, "the numbers were imported"); err != nil {
 		return err
 	}
 	printImported(opts.IO, opts.File, added, refused.n)

@@ -184,19 +184,12 @@ func runOutcomes(ctx context.Context, opts *outcomesOptions) error {
 		changes.Flag = append(changes.Flag, store.Review{E164: f.E164, Channel: reviewChannel, Origin: "call-outcome", Suggested: f.Suggested,
 			Reason: f.Reason, Evidence: f.Evidence()})
 	}
-	if err := refused.finish(); err != nil {
+	var applied store.Applied
+	err = refused.record(ctx, opts.IO, opts.OpenStore, "the outcomes were recorded", func(st *store.Store) (err error) {
+		applied, err = st.Apply(ctx, changes, opts.Now(), opts.User())
 		return err
-	}
-	st, err := opts.OpenStore(ctx)
+	})
 	if err != nil {
-		return err
-	}
-	defer st.Close()
-	applied, err := st.Apply(ctx, changes, opts.Now(), opts.User())
-	if err != nil {
-		return err
-	}
-	if err := refused.commit(opts.IO, "the outcomes were recorded"); err != nil {
 		return err
 	}
 	newOptOuts, newReviews := countTrue(applied.Added), countTrue(applied.Flagged)

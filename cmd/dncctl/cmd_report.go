@@ -213,15 +213,8 @@ func runReportSources(ctx context.Context, opts *reportOptions) error {
 		return err
 	}
 	w := opts.IO.Out
-	switch opts.Format {
-	case "csv":
-		rows := [][]string{sourcesColumns}
-		for _, q := range sources {
-			rows = append(rows, q.fields())
-		}
-		return writeCSV(w, rows)
-	case "json":
-		return writeJSON(w, sources)
+	if done, err := writeData(w, opts.Format, sourcesColumns, sources, sourceQuality.fields); done {
+		return err
 	}
 	if len(sources) == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "No scrub run since %s.\n", since.Format("2006-01-02"))
@@ -336,15 +329,8 @@ func runReportRuns(ctx context.Context, opts *reportOptions) error {
 		return err
 	}
 	w := opts.IO.Out
-	switch opts.Format {
-	case "csv":
-		rows := [][]string{nightlyDayColumns}
-		for _, d := range days {
-			rows = append(rows, d.fields())
-		}
-		return writeCSV(w, rows)
-	case "json":
-		return writeJSON(w, days)
+	if done, err := writeData(w, opts.Format, nightlyDayColumns, days, nightlyDay.fields); done {
+		return err
 	}
 	if len(days) == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "No nightly job recorded anything since %s.\n", since.Format("2006-01-02"))
@@ -398,19 +384,29 @@ func nightlyDays(ctx context.Context, st *store.Store, since time.Time) ([]night
 	return days, nil
 }
 
-func writeCSV(w io.Writer, rows [][]string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.WriteAll(rows); err != nil {
-		return fmt.Errorf("write: %w", err)
+// writeData writes items as CSV (columns, then each item's fields) or as a
+// JSON array of the items themselves (numbers stay numbers); done is false
+// for the table format, which each report lays out itself.
+func writeData[T any](w io.Writer, format string, columns []string, items []T, fields func(T) []string) (done bool, err error) {
+	switch format {
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(columns)
+		for _, it := range items {
+			cw.Write(fields(it))
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return true, fmt.Errorf("write: %w", err)
+		}
+		return true, nil
+	case "json":
+		b, err := json.MarshalIndent(items, "", "  ")
+		if err != nil {
+			return true, err
+		}
+		_, err = fmt.Fprintf(w, "%s\n", b)
+		return true, err
 	}
-	return nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(w, "%s\n", b)
-	return err
+	return false, nil
 }

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"strconv"
 
 	"github.com/dncctl/dncctl/exporters"
+	"github.com/dncctl/dncctl/store"
 )
 
 // refusedColumns open an import's refused-rows report, before the input's own.
@@ -65,6 +67,25 @@ func (r *refusedReport) commit(io *iostreams, done string) error {
 	}
 	fmt.Fprintf(io.ErrOut, "Refused rows: %s\n", r.path)
 	return nil
+}
+
+// record makes an import's change to the store between the two halves of
+// its report: written to disk first (a full disk fails the import before
+// anything is recorded), put in place after. done says what change records,
+// for the error if the report then cannot be put in place.
+func (r *refusedReport) record(ctx context.Context, io *iostreams, open storeOpener, done string, change func(*store.Store) error) error {
+	if err := r.finish(); err != nil {
+		return err
+	}
+	st, err := open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := change(st); err != nil {
+		return err
+	}
+	return r.commit(io, done)
 }
 
 // abort removes an uncommitted report.
