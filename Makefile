@@ -6,7 +6,7 @@ BIN     := bin/dncctl
 DEMO    := demo
 FUZZTIME ?= 20s
 
-.PHONY: all build test lint bench docs demo sample fuzz install clean
+.PHONY: all build test lint bench verify-fast-path docs demo sample fuzz install clean
 
 all: lint test build
 
@@ -31,6 +31,11 @@ bench: build
 	go test -run '^$$' -bench . -benchmem ./scrub ./importers ./exporters
 	go run ./bench/run -bin $(BIN) $(BENCHFLAGS)
 
+# The fast path's whole differential test: 10M generated numbers, each
+# normalized with and without it (make test replays 200k of them).
+verify-fast-path:
+	DNCCTL_FASTPATH_N=10000000 go test -count=1 -timeout 90m -run '^TestFastPathDifferential$$' -v ./scrub
+
 # Man pages and markdown for every command, in docs/cli (deterministic).
 docs:
 	rm -rf docs/cli
@@ -52,7 +57,7 @@ sample:
 	go generate ./cmd/gensample
 
 # Run each fuzz target for FUZZTIME (plain "make test" replays their corpora).
-FUZZ_TARGETS := scrub:FuzzNormalize scrub:FuzzClassify importers:FuzzCSV importers:FuzzLines importers:FuzzDetectEncoding \
+FUZZ_TARGETS := scrub:FuzzNormalize scrub:FuzzFastPath scrub:FuzzClassify importers:FuzzCSV importers:FuzzLines importers:FuzzDetectEncoding \
 	exporters:FuzzNeutralize cmd/dncctl:FuzzParseLogTime cmd/dncctl:FuzzParseCallDuration cmd/dncctl:FuzzParsePrefix \
 	cmd/dncctl:FuzzMaskNumbers
 fuzz:

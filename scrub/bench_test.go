@@ -14,12 +14,19 @@ var benchNumbers = []string{
 	"0086 139 0013 9000", "+1 (212) 555-0123", "612.345.671", "(0034) 699 111 222",
 }
 
+// BenchmarkNormalize compares the fast path with the slow one it stands in
+// for (nyaruka's Parse, IsValidNumber, GetNumberType, GetRegionCodeForNumber).
 func BenchmarkNormalize(b *testing.B) {
-	n, _ := NewNormalizer("ES")
-	for i := 0; b.Loop(); i++ {
-		if _, err := n.Normalize(benchNumbers[i%len(benchNumbers)]); err != nil {
-			b.Fatal(err)
-		}
+	for _, slow := range []bool{false, true} {
+		b.Run(map[bool]string{false: "fast", true: "slow"}[slow], func(b *testing.B) {
+			n, _ := NewNormalizer("ES")
+			n.slowOnly = slow
+			for i := 0; b.Loop(); i++ {
+				if _, err := n.Normalize(benchNumbers[i%len(benchNumbers)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

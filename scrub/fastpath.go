@@ -1,0 +1,454 @@
+package scrub
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// The fast path reads the common shapes of a phone number (digits, spaces,
+// - . ( ) / and one leading +) the way phonenumbers.Parse, IsValidNumber,
+// GetNumberType and GetRegionCodeForNumber do, step for step, but matches
+// libphonenumber's number patterns with digit automata compiled from them
+// instead of regular expressions. It answers only for valid numbers;
+// everything else (other characters, extensions, invalid or unusual
+// numbers, regions whose patterns it cannot compile) goes to the slow path,
+// which gives the reason. TestFastPathDifferential holds the two equal.
+
+// Bits of a region's number patterns in fastRegion.types, in the order
+// getNumberTypeHelper tries them.
+const (
+	descGeneral = iota
+	descPremium
+	descTollFree
+	descShared
+	descVoip
+	descPersonal
+	descPager
+	descUAN
+	descVoicemail
+	descFixed
+	descMobile
+	numDescs
+)
+
+var descTypes = [numDescs]phonenumbers.PhoneNumberType{
+	descGeneral: phonenumbers.UNKNOWN, descPremium: phonenumbers.PREMIUM_RATE,
+	descTollFree: phonenumbers.TOLL_FREE, descShared: phonenumbers.SHARED_COST,
+	descVoip: phonenumbers.VOIP, descPersonal: phonenumbers.PERSONAL_NUMBER,
+	descPager: phonenumbers.PAGER, descUAN: phonenumbers.UAN,
+	descVoicemail: phonenumbers.VOICEMAIL, descFixed: phonenumbers.FIXED_LINE,
+	descMobile: phonenumbers.MOBILE,
+}
+
+// fastRegion is one region's metadata, compiled for the fast path.
+type fastRegion struct {
+	id              string
+	cc              int
+	ccDigits        string
+	types           *digitDFA         // one pattern per desc
+	lengths         [numDescs][]int32 // possible lengths per desc; empty means any
+	localLengths    []int32           // the general desc's local-only lengths
+	sameMobileFixed bool
+	leading         *digitDFA // leading digits, nil if none
+	idd             prefixRule
+	nationalPrefix  prefixRule
+	transform       string
+}
+
+// prefixRule is an international or national prefix for parsing: a plain
+// digit string, or a regular expression when the metadata needs one.
+type prefixRule struct {
+	literal string
+	re      *regexp.Regexp // anchored; nil for a literal
+}
+
+func newPrefixRule(pattern string, literalOK bool) (prefixRule, error) {
+	if literalOK && strings.Trim(pattern, "0123456789") == "" {
+		return prefixRule{literal: pattern}, nil
+	}
+	re, err := regexp.Compile("^(?:" + pattern + ")")
+	return prefixRule{re: re}, err
+}
+
+func (p prefixRule) empty() bool { return p.re == nil && p.literal == "" }
+
+// match returns the submatch indexes of the rule at the start of s, as
+// regexp's FindStringSubmatchIndex does, or nil. An empty rule matches the
+// empty string, as an empty regular expression does.
+func (p prefixRule) match(s string) []int {
+	if p.re != nil {
+		return p.re.FindStringSubmatchIndex(s)
+	}
+	if strings.HasPrefix(s, p.literal) {
+		return []int{0, len(p.literal)}
+	}
+	return nil
+}
+
+type fastTables struct {
+	regions    map[string]*lazyRegion
+	ccRegions  map[int][]string
+	ccNonGeo   map[int]bool
+	ccKnown    map[int]bool
+	metaByID   map[string]*phonenumbers.PhoneMetadata
+	zoneLookup func(string) ([]string, error)
+}
+
+type lazyRegion struct {
+	once   sync.Once
+	region *fastRegion // nil when it cannot be compiled
+}
+
+var (
+	fastOnce sync.Once
+	fast     *fastTables
+)
+
+func loadFastTables() {
+	t := &fastTables{
+		regions:    map[string]*lazyRegion{},
+		ccRegions:  map[int][]string{},
+		ccNonGeo:   map[int]bool{},
+		ccKnown:    map[int]bool{},
+		metaByID:   map[string]*phonenumbers.PhoneMetadata{},
+		zoneLookup: phonenumbers.GetTimezonesForPrefix,
+	}
+	coll, err := phonenumbers.MetadataCollection()
+	if err == nil {
+		for _, m := range coll.GetMetadata() {
+			if m.GetId() != "001" {
+				t.metaByID[m.GetId()] = m
+				t.regions[m.GetId()] = &lazyRegion{}
+			}
+		}
+	}
+	for cc := range phonenumbers.GetSupportedCallingCodes() {
+		t.ccKnown[cc] = true
+		regions := phonenumbers.GetRegionCodesForCountryCode(cc)
+		t.ccRegions[cc] = regions
+		if len(regions) == 1 && regions[0] == "001" {
+			t.ccNonGeo[cc] = true
+		}
+	}
+	fast = t
+}
+
+// region returns the compiled metadata for an ISO region code, or nil when
+// the fast path cannot serve it.
+func (t *fastTables) region(id string) *fastRegion {
+	lr := t.regions[id]
+	if lr == nil {
+		return nil
+	}
+	lr.once.Do(func() { lr.region = compileRegion(t.metaByID[id]) })
+	return lr.region
+}
+
+func compileRegion(m *phonenumbers.PhoneMetadata) *fastRegion {
+	descs := [numDescs]*phonenumbers.PhoneNumberDesc{
+		descGeneral: m.GetGeneralDesc(), descPremium: m.GetPremiumRate(),
+		descTollFree: m.GetTollFree(), descShared: m.GetSharedCost(),
+		descVoip: m.GetVoip(), descPersonal: m.GetPersonalNumber(),
+		descPager: m.GetPager(), descUAN: m.GetUan(),
+		descVoicemail: m.GetVoicemail(), descFixed: m.GetFixedLine(),
+		descMobile: m.GetMobile(),
+	}
+	r := &fastRegion{
+		id:              m.GetId(),
+		cc:              int(m.GetCountryCode()),
+		ccDigits:        strconv.Itoa(int(m.GetCountryCode())),
+		sameMobileFixed: m.GetSameMobileAndFixedLinePattern(),
+		localLengths:    m.GetGeneralDesc().GetPossibleLengthLocalOnly(),
+		transform:       m.GetNationalPrefixTransformRule(),
+	}
+	patterns := make([]string, numDescs)
+	for i, d := range descs {
+		if d == nil {
+			return nil // nyaruka would not get this far either
+		}
+		patterns[i] = d.GetNationalNumberPattern()
+		r.lengths[i] = d.GetPossibleLength()
+	}
+	if len(r.lengths[descGeneral]) == 0 {
+		return nil
+	}
+	var err error
+	if r.types, err = compileDigitDFA(patterns); err != nil {
+		return nil
+	}
+	if ld := m.GetLeadingDigits(); ld != "" {
+		if r.leading, err = compileDigitDFA([]string{ld}); err != nil {
+			return nil
+		}
+	}
+	if r.idd, err = newPrefixRule(m.GetInternationalPrefix(), true); err != nil {
+		return nil
+	}
+	// A transform rule needs the regular expression's groups.
+	if r.nationalPrefix, err = newPrefixRule(m.GetNationalPrefixForParsing(), r.transform == ""); err != nil {
+		return nil
+	}
+	return r
+}
+
+// matches is isNumberMatchingDesc: the length is possible for the desc and
+// its pattern matches (bits from types.match).
+func (r *fastRegion) matches(bits uint32, desc int, length int) bool {
+	if bits&(1<<desc) == 0 {
+		return false
+	}
+	lengths := r.lengths[desc]
+	if len(lengths) == 0 {
+		return true
+	}
+	for _, l := range lengths {
+		if int(l) == length {
+			return true
+		}
+	}
+	return false
+}
+
+// numberType is getNumberTypeHelper.
+func (r *fastRegion) numberType(nsn string) phonenumbers.PhoneNumberType {
+	bits := r.types.match(nsn)
+	n := len(nsn)
+	if !r.matches(bits, descGeneral, n) {
+		return phonenumbers.UNKNOWN
+	}
+	for d := descPremium; d <= descVoicemail; d++ {
+		if r.matches(bits, d, n) {
+			return descTypes[d]
+		}
+	}
+	if r.matches(bits, descFixed, n) {
+		if r.sameMobileFixed || r.matches(bits, descMobile, n) {
+			return phonenumbers.FIXED_LINE_OR_MOBILE
+		}
+		return phonenumbers.FIXED_LINE
+	}
+	if !r.sameMobileFixed && r.matches(bits, descMobile, n) {
+		return phonenumbers.MOBILE
+	}
+	return phonenumbers.UNKNOWN
+}
+
+// generalPattern is a full match of the general desc's pattern alone, as
+// the national-prefix and country-code steps of Parse test it.
+func (r *fastRegion) generalPattern(digits string) bool {
+	return r.types.match(digits)&(1<<descGeneral) != 0
+}
+
+// lengthResult is testNumberLength for the general desc.
+func (r *fastRegion) lengthResult(digits string) phonenumbers.ValidationResult {
+	possible := r.lengths[descGeneral]
+	if possible[0] == -1 {
+		return phonenumbers.INVALID_LENGTH
+	}
+	n := int32(len(digits))
+	for _, l := range r.localLengths {
+		if l == n {
+			return phonenumbers.IS_POSSIBLE_LOCAL_ONLY
+		}
+	}
+	switch {
+	case possible[0] == n:
+		return phonenumbers.IS_POSSIBLE
+	case possible[0] > n:
+		return phonenumbers.TOO_SHORT
+	case possible[len(possible)-1] < n:
+		return phonenumbers.TOO_LONG
+	}
+	for _, l := range possible[1:] {
+		if l == n {
+			return phonenumbers.IS_POSSIBLE
+		}
+	}
+	return phonenumbers.INVALID_LENGTH
+}
+
+// stripNationalPrefix is maybeStripNationalPrefixAndCarrierCode.
+func (r *fastRegion) stripNationalPrefix(digits string) string {
+	if digits == "" || r.nationalPrefix.empty() {
+		return digits
+	}
+	m := r.nationalPrefix.match(digits)
+	if m == nil {
+		return digits
+	}
+	viable := r.generalPattern(digits)
+	groups := len(m)/2 - 1
+	if r.transform == "" || m[groups*2] < 0 {
+		if viable && !r.generalPattern(digits[m[1]:]) {
+			return digits
+		}
+		return digits[m[1]:]
+	}
+	transformed := r.nationalPrefix.re.ReplaceAllString(digits, r.transform)
+	if viable && !r.generalPattern(transformed) {
+		return digits
+	}
+	return transformed
+}
+
+// extractCountryCode is extractCountryCode: the longest known calling code
+// is not sought, the first one is taken.
+func (t *fastTables) extractCountryCode(digits string) (int, string) {
+	if digits == "" || digits[0] == '0' {
+		return 0, ""
+	}
+	cc := 0
+	for i := 1; i <= 3 && i <= len(digits); i++ {
+		cc = cc*10 + int(digits[i-1]-'0')
+		if t.ccKnown[cc] {
+			return cc, digits[i:]
+		}
+	}
+	return 0, ""
+}
+
+// regionForNumber is GetRegionCodeForNumber; ok is false when a region it
+// would look at cannot be served here.
+func (t *fastTables) regionForNumber(cc int, nsn string) (*fastRegion, bool) {
+	ids := t.ccRegions[cc]
+	if len(ids) == 1 {
+		r := t.region(ids[0])
+		return r, r != nil
+	}
+	for _, id := range ids {
+		r := t.region(id)
+		if r == nil {
+			return nil, false
+		}
+		if r.leading != nil {
+			if r.leading.matchPrefix(nsn) {
+				return r, true
+			}
+		} else if r.numberType(nsn) != phonenumbers.UNKNOWN {
+			return r, true
+		}
+	}
+	return nil, true
+}
+
+// fastParse does what parse does for a valid number in the common shapes,
+// and reports false for anything else.
+func (n *Normalizer) fastParse(s string) (Number, bool) {
+	if n.slowOnly || len(s) > 250 {
+		return Number{}, false
+	}
+	var buf [32]byte
+	digits := buf[:0]
+	plus := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			if len(digits) == len(buf) {
+				return Number{}, false
+			}
+			digits = append(digits, c)
+		case c == '+':
+			if plus || len(digits) > 0 {
+				return Number{}, false
+			}
+			plus = true
+		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/':
+		default:
+			return Number{}, false
+		}
+	}
+	if len(digits) < 3 {
+		return Number{}, false
+	}
+	fastOnce.Do(loadFastTables)
+	t := fast
+	d := string(digits)
+	var def *fastRegion // the default region's metadata; nil for none
+	if n.region == "" {
+		switch {
+		case plus:
+		case d[0] == '0' && d[1] == '0': // plusForDoubleZero
+			d, plus = d[2:], true
+		default:
+			return Number{}, false
+		}
+	} else if def = t.region(n.region); def == nil {
+		return Number{}, false
+	}
+
+	cc, nsn, ok := t.countryCode(d, plus, def)
+	if !ok {
+		return Number{}, false
+	}
+	meta := def
+	if cc != 0 {
+		ids := t.ccRegions[cc]
+		if t.ccNonGeo[cc] {
+			return Number{}, false
+		}
+		if ids[0] != n.region {
+			if meta = t.region(ids[0]); meta == nil {
+				return Number{}, false
+			}
+		}
+	} else {
+		nsn = d
+		cc = def.cc
+	}
+	if len(nsn) < 2 {
+		return Number{}, false
+	}
+	potential := meta.stripNationalPrefix(nsn)
+	switch meta.lengthResult(potential) {
+	case phonenumbers.TOO_SHORT, phonenumbers.IS_POSSIBLE_LOCAL_ONLY, phonenumbers.INVALID_LENGTH:
+	default:
+		nsn = potential
+	}
+	if len(nsn) < 2 || len(nsn) > 17 {
+		return Number{}, false
+	}
+
+	region, ok := t.regionForNumber(cc, nsn)
+	if !ok || region == nil || region.cc != cc {
+		return Number{}, false
+	}
+	typ := region.numberType(nsn)
+	if typ == phonenumbers.UNKNOWN {
+		return Number{}, false
+	}
+	e164 := "+" + strconv.Itoa(cc) + nsn
+	zones, _ := t.zoneLookup(e164)
+	if len(zones) == 1 && zones[0] == "Etc/Unknown" {
+		zones = nil
+	}
+	return Number{E164: e164, Type: TypeName(typ), Region: region.id, Timezones: zones}, true
+}
+
+// countryCode is maybeExtractCountryCode on the digits of a number: the
+// calling code and what follows it, or 0 when the number is national. ok
+// is false where Parse would fail.
+func (t *fastTables) countryCode(d string, plus bool, def *fastRegion) (cc int, nsn string, ok bool) {
+	if !plus && def != nil {
+		if m := def.idd.match(d); m != nil && (m[1] == len(d) || d[m[1]] != '0') {
+			d, plus = d[m[1]:], true
+		}
+	}
+	if plus {
+		if len(d) <= 2 {
+			return 0, "", false
+		}
+		cc, nsn = t.extractCountryCode(d)
+		return cc, nsn, cc != 0
+	}
+	if strings.HasPrefix(d, def.ccDigits) {
+		potential := def.stripNationalPrefix(d[len(def.ccDigits):])
+		if (!def.generalPattern(d) && def.generalPattern(potential)) || def.lengthResult(d) == phonenumbers.TOO_LONG {
+			return def.cc, potential, true
+		}
+	}
+	return 0, "", true
+}
