@@ -134,7 +134,11 @@ func tagSuffix(tag string) string {
 type Decider struct {
 	norm  *Normalizer
 	index *Index
-	clean map[string]origin // E.164 → where it was first written clean
+	// clean is where each number was first written clean, keyed as
+	// numberSet keys its numbers: a million of them hold no pointers.
+	clean     map[uint64]origin
+	cleanText map[string]origin // numbers numberKey refuses
+	files     []string          // origin.file indexes it
 	// norms are the normalizers of the regions rows have stated, by region:
 	// a sync.Map because Scrub's workers add to it.
 	norms sync.Map
@@ -165,15 +169,16 @@ type Decider struct {
 	Registries RegistryLookup
 }
 
-// origin is the file and row a number was first written clean from.
+// origin is the file (an index into Decider.files) and row a number was
+// first written clean from.
 type origin struct {
-	file string
+	file int32
 	row  int
 }
 
 // NewDecider returns a Decider for one run.
 func NewDecider(n *Normalizer, idx *Index) *Decider {
-	d := &Decider{norm: n, index: idx, clean: map[string]origin{}}
+	d := &Decider{norm: n, index: idx, clean: map[uint64]origin{}, cleanText: map[string]origin{}}
 	d.norms.Store(n.Region(), n)
 	return d
 }
@@ -281,10 +286,26 @@ func (d *Decider) decided(dec Decision, file string, row int) Decision {
 	if !dec.Clean() {
 		return dec
 	}
-	if first, seen := d.clean[dec.Number.E164]; seen {
-		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: fmt.Sprintf("same number as %s row %d", first.file, first.row)}
+	key, keyed := numberKey(dec.Number.E164)
+	var first origin
+	var seen bool
+	if keyed {
+		first, seen = d.clean[key]
+	} else {
+		first, seen = d.cleanText[dec.Number.E164]
 	}
-	d.clean[dec.Number.E164] = origin{file: file, row: row}
+	if seen {
+		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: fmt.Sprintf("same number as %s row %d", d.files[first.file], first.row)}
+	}
+	if len(d.files) == 0 || d.files[len(d.files)-1] != file {
+		d.files = append(d.files, file)
+	}
+	o := origin{file: int32(len(d.files) - 1), row: row}
+	if keyed {
+		d.clean[key] = o
+	} else {
+		d.cleanText[dec.Number.E164] = o
+	}
 	return dec
 }
 

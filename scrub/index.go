@@ -69,11 +69,12 @@ type Scope struct {
 // first row, so that deciding a row never waits on the store.
 type Index struct {
 	scope     Scope
-	blacklist map[string]Entry
+	blacklist numberSet
 	prefixes  map[string]Entry // blacklist prefixes
 	maxPrefix int              // the longest prefix, in bytes
-	optout    map[string]Entry
-	whitelist map[string]Entry
+	optout    numberSet
+	whitelist numberSet
+	entries   slimEntries
 	hashed    hashedLists        // entries from partners' hashed lists
 	pending   map[string]Pending // numbers in the review queue
 	// allowPending lets the numbers in the review queue through.
@@ -86,11 +87,8 @@ func NewIndex(channel Channel) *Index { return NewScopedIndex(Scope{Channel: cha
 // NewScopedIndex returns an empty index for a run in scope.
 func NewScopedIndex(scope Scope) *Index {
 	return &Index{
-		scope:     scope,
-		blacklist: map[string]Entry{},
-		prefixes:  map[string]Entry{},
-		optout:    map[string]Entry{},
-		whitelist: map[string]Entry{},
+		scope:    scope,
+		prefixes: map[string]Entry{},
 	}
 }
 
@@ -121,15 +119,15 @@ func (x *Index) Add(e Entry) error {
 	}
 	switch e.List {
 	case ListBlacklist:
-		keepOldest(x.blacklist, e)
+		x.blacklist.keepOldest(&x.entries, e)
 	case ListOptOut:
 		// An opt-out that does not say its channel is read as all channels:
 		// when in doubt, do not call.
 		if e.Channel == "" || e.Channel == ChannelAll || e.Channel == x.scope.Channel {
-			keepOldest(x.optout, e)
+			x.optout.keepOldest(&x.entries, e)
 		}
 	case ListWhitelist:
-		keepOldest(x.whitelist, e)
+		x.whitelist.keepOldest(&x.entries, e)
 	default:
 		return fmt.Errorf("entry for %s on unknown list %q", e.E164, e.List)
 	}
@@ -146,13 +144,13 @@ func keepOldest(m map[string]Entry, e Entry) {
 
 // Len is the number of entries that apply to the run.
 func (x *Index) Len() int {
-	return len(x.blacklist) + len(x.prefixes) + len(x.optout) + len(x.whitelist) + x.hashed.len()
+	return x.blacklist.len() + len(x.prefixes) + x.optout.len() + x.whitelist.len() + x.hashed.len()
 }
 
 // Suppressions is the number of entries that can stop a number being
 // called in this run: blacklist entries and opt-outs for its channel.
 func (x *Index) Suppressions() int {
-	return len(x.blacklist) + len(x.prefixes) + len(x.optout) + x.hashed.len()
+	return x.blacklist.len() + len(x.prefixes) + x.optout.len() + x.hashed.len()
 }
 
 // Match is what the index knows of one number.
@@ -163,7 +161,8 @@ type Match struct {
 // Find looks e164 up on every list.
 func (x *Index) Find(e164 string) Match {
 	var m Match
-	if e, ok := x.blacklist[e164]; ok {
+	key, keyed := numberKey(e164)
+	if e, ok := x.blacklist.find(&x.entries, e164, key, keyed); ok {
 		m.Blacklist = &e
 	} else if len(x.prefixes) > 0 {
 		// The longest prefix that covers the number: the most specific entry.
@@ -174,10 +173,10 @@ func (x *Index) Find(e164 string) Match {
 			}
 		}
 	}
-	if e, ok := x.optout[e164]; ok {
+	if e, ok := x.optout.find(&x.entries, e164, key, keyed); ok {
 		m.OptOut = &e
 	}
-	if e, ok := x.whitelist[e164]; ok {
+	if e, ok := x.whitelist.find(&x.entries, e164, key, keyed); ok {
 		m.Whitelist = &e
 	}
 	x.hashed.find(e164, &m)

@@ -1,0 +1,125 @@
+package scrub
+
+import "time"
+
+// A million opt-outs held as map[string]Entry took about 600 MB and most of
+// a run's garbage-collection time: every entry is a dozen pointers to scan.
+// Here a number is a uint64 key and an entry is a row of integers whose
+// strings (reasons, sources: a few distinct ones) are interned, so that the
+// maps and slices hold no pointers at all.
+
+// numberKey is an E.164 number as an integer. ok is false for a string that
+// is not "+" and 1 to 19 digits without a leading zero; such a string is
+// kept by its text instead.
+func numberKey(e164 string) (key uint64, ok bool) {
+	if len(e164) < 2 || len(e164) > 20 || e164[0] != '+' || e164[1] == '0' {
+		return 0, false
+	}
+	for i := 1; i < len(e164); i++ {
+		d := e164[i] - '0'
+		if d > 9 {
+			return 0, false
+		}
+		key = key*10 + uint64(d)
+	}
+	return key, true
+}
+
+// numberSet maps the numbers of one list to their entries in a slimEntries.
+type numberSet struct {
+	byKey  map[uint64]int32
+	byText map[string]int32 // numbers numberKey refuses
+}
+
+func (s *numberSet) len() int { return len(s.byKey) + len(s.byText) }
+
+func (s *numberSet) lookup(e164 string, key uint64, ok bool) (int32, bool) {
+	if ok {
+		i, found := s.byKey[key]
+		return i, found
+	}
+	i, found := s.byText[e164]
+	return i, found
+}
+
+// keepOldest adds e, or keeps the entry already held for its number if that
+// was added first: it is when the company first knew.
+func (s *numberSet) keepOldest(t *slimEntries, e Entry) {
+	key, ok := numberKey(e.E164)
+	if i, found := s.lookup(e.E164, key, ok); found {
+		if e.AddedAt.Before(t.rows[i].addedAt()) {
+			t.rows[i] = t.slim(e)
+		}
+		return
+	}
+	i := int32(len(t.rows))
+	t.rows = append(t.rows, t.slim(e))
+	switch {
+	case ok && s.byKey == nil:
+		s.byKey = map[uint64]int32{key: i}
+	case ok:
+		s.byKey[key] = i
+	case s.byText == nil:
+		s.byText = map[string]int32{e.E164: i}
+	default:
+		s.byText[e.E164] = i
+	}
+}
+
+// find returns the entry of e164 (whose numberKey is key, ok).
+func (s *numberSet) find(t *slimEntries, e164 string, key uint64, ok bool) (Entry, bool) {
+	i, found := s.lookup(e164, key, ok)
+	if !found {
+		return Entry{}, false
+	}
+	return t.entry(i, e164), true
+}
+
+// slimEntries holds the entries of an index's number sets.
+type slimEntries struct {
+	rows   []slimEntry
+	strs   []string
+	strIdx map[string]uint32
+}
+
+// slimEntry is an Entry that is not a prefix and not hashed, without its
+// number (the set's key) and with its strings interned.
+type slimEntry struct {
+	addedSec, expiresSec                         int64
+	addedNsec, expiresNsec                       int32
+	list, channel, tag, reason, source, campaign uint32
+}
+
+func (r slimEntry) addedAt() time.Time   { return time.Unix(r.addedSec, int64(r.addedNsec)).UTC() }
+func (r slimEntry) expiresAt() time.Time { return time.Unix(r.expiresSec, int64(r.expiresNsec)).UTC() }
+
+func (t *slimEntries) slim(e Entry) slimEntry {
+	return slimEntry{
+		addedSec: e.AddedAt.Unix(), addedNsec: int32(e.AddedAt.Nanosecond()),
+		expiresSec: e.ExpiresAt.Unix(), expiresNsec: int32(e.ExpiresAt.Nanosecond()),
+		list: t.intern(string(e.List)), channel: t.intern(string(e.Channel)), tag: t.intern(e.Tag),
+		reason: t.intern(e.Reason), source: t.intern(e.Source), campaign: t.intern(e.Campaign),
+	}
+}
+
+func (t *slimEntries) entry(i int32, e164 string) Entry {
+	r := t.rows[i]
+	return Entry{
+		List: List(t.strs[r.list]), E164: e164, Channel: Channel(t.strs[r.channel]), Tag: t.strs[r.tag],
+		Reason: t.strs[r.reason], Source: t.strs[r.source], AddedAt: r.addedAt(),
+		Campaign: t.strs[r.campaign], ExpiresAt: r.expiresAt(),
+	}
+}
+
+func (t *slimEntries) intern(s string) uint32 {
+	if i, ok := t.strIdx[s]; ok {
+		return i
+	}
+	if t.strIdx == nil {
+		t.strIdx = map[string]uint32{}
+	}
+	i := uint32(len(t.strs))
+	t.strs = append(t.strs, s)
+	t.strIdx[s] = i
+	return i
+}
