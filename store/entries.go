@@ -337,8 +337,8 @@ func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.H
 	if err != nil {
 		return nil, nil, fmt.Errorf("load the review queue from %s: %w", s.path, err)
 	}
-	err = entriesIn(ctx, tx, Query{}, func(e Entry) error { return idx.Add(e.Scrub()) })
-	if err != nil {
+	tallies := listTallies{}
+	if err = indexEntriesIn(ctx, tx, idx, tallies); err != nil {
 		return nil, nil, fmt.Errorf("load lists from %s: %w", s.path, err)
 	}
 	if !withStates {
@@ -347,11 +347,51 @@ func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.H
 	if testHookIndexRead != nil {
 		testHookIndexRead()
 	}
-	states, err := listStatesIn(ctx, tx)
+	states, err := tallies.states(ctx, tx)
 	if err != nil {
 		return nil, nil, err
 	}
 	return idx, states, nil
+}
+
+// indexEntriesIn adds every active entry to idx. It reads only what the
+// engine uses, in id order (the table's own, so SQLite need not sort a
+// million rows); the index keeps the oldest entry of a number whatever the
+// order, and the first read of equally old ones, as before. It counts each
+// entry in tallies, for the lists' states.
+func indexEntriesIn(ctx context.Context, db querier, idx *scrub.Index, tallies listTallies) error {
+	rows, err := db.QueryContext(ctx, `SELECT id, list, e164, channel, tag, reason, source, added_at,
+			campaign, coalesce(expires_at, ''), prefix, hash_kind, hash_key
+		FROM entries WHERE removed_at IS NULL ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("read lists: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var e scrub.Entry
+		var addedAt, expiresAt string
+		if err := rows.Scan(&id, &e.List, &e.E164, &e.Channel, &e.Tag, &e.Reason, &e.Source, &addedAt,
+			&e.Campaign, &expiresAt, &e.Prefix, &e.Hash, &e.HashKey); err != nil {
+			return fmt.Errorf("read lists: %w", err)
+		}
+		if e.AddedAt, err = parseTime(addedAt); err != nil {
+			return fmt.Errorf("entry %d: added_at: %w", id, err)
+		}
+		tallies.count(string(e.List), addedAt)
+		if expiresAt != "" {
+			if e.ExpiresAt, err = parseTime(expiresAt); err != nil {
+				return fmt.Errorf("entry %d: expires_at: %w", id, err)
+			}
+		}
+		if err := idx.Add(e); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read lists: %w", err)
+	}
+	return nil
 }
 
 // Counts is the number of active entries on each list.

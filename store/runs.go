@@ -309,37 +309,88 @@ func (s *Store) ListStates(ctx context.Context) ([]ListState, error) {
 }
 
 func listStatesIn(ctx context.Context, db querier) ([]ListState, error) {
-	// The review queue is a list too, for a run's proof: its pending
-	// numbers are not called (unless the run allowed them).
-	rows, err := db.QueryContext(ctx, `SELECT list, sum(removed_at IS NULL),
-		max(max(added_at, coalesce(removed_at, ''))) FROM entries GROUP BY list
-		UNION ALL SELECT 'review', sum(status = 'pending'), max(max(flagged_at, coalesce(decided_at, '')))
-		FROM reviews HAVING count(*) > 0`)
+	rows, err := db.QueryContext(ctx, `SELECT list, count(*), max(added_at) FROM entries
+		WHERE removed_at IS NULL GROUP BY list`)
 	if err != nil {
 		return nil, fmt.Errorf("read the lists' state: %w", err)
 	}
 	defer rows.Close()
-	byList := map[scrub.List]ListState{}
+	tallies := listTallies{}
 	for rows.Next() {
-		var list, last string
-		var st ListState
-		if err := rows.Scan(&list, &st.Active, &last); err != nil {
+		var list string
+		var t listTally
+		if err := rows.Scan(&list, &t.active, &t.last); err != nil {
 			return nil, fmt.Errorf("read the lists' state: %w", err)
 		}
-		if st.LastChange, err = parseTime(last); err != nil {
-			return nil, fmt.Errorf("read the lists' state: %s: %w", list, err)
-		}
-		st.List = scrub.List(list)
-		byList[st.List] = st
+		tallies[list] = t
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read the lists' state: %w", err)
 	}
+	return tallies.states(ctx, db)
+}
+
+// listTallies are, by list, the active entries and the newest time on them.
+type listTallies map[string]listTally
+
+type listTally struct {
+	active int
+	last   string // timeFormat, so that text order is time order
+}
+
+// count tallies one active entry.
+func (t listTallies) count(list, addedAt string) {
+	c := t[list]
+	c.active++
+	c.last = max(c.last, addedAt)
+	t[list] = c
+}
+
+// states completes the tallies of the active entries with the removed ones
+// and the review queue: a list last changed at its newest addition or
+// removal.
+func (t listTallies) states(ctx context.Context, db querier) ([]ListState, error) {
+	rows, err := db.QueryContext(ctx, `SELECT list, max(max(added_at, removed_at)) FROM entries
+		WHERE removed_at IS NOT NULL GROUP BY list
+		UNION ALL SELECT 'review', max(max(flagged_at, coalesce(decided_at, ''))) FROM reviews HAVING count(*) > 0`)
+	if err != nil {
+		return nil, fmt.Errorf("read the lists' state: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var list, last string
+		if err := rows.Scan(&list, &last); err != nil {
+			return nil, fmt.Errorf("read the lists' state: %w", err)
+		}
+		c := t[list]
+		c.last = max(c.last, last)
+		t[list] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read the lists' state: %w", err)
+	}
+	var pending int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM reviews WHERE status = 'pending'`).Scan(&pending); err != nil {
+		return nil, fmt.Errorf("read the lists' state: %w", err)
+	}
+	if c, ok := t[string(ReviewQueue)]; ok {
+		c.active = pending
+		t[string(ReviewQueue)] = c
+	}
 	lists := append(slices.Clone(scrub.Lists), ReviewQueue)
 	states := make([]ListState, len(lists))
 	for i, l := range lists {
-		states[i] = byList[l]
 		states[i].List = l
+		c, ok := t[string(l)]
+		if !ok {
+			continue
+		}
+		states[i].Active = c.active
+		last, err := parseTime(c.last)
+		if err != nil {
+			return nil, fmt.Errorf("read the lists' state: %s: %w", l, err)
+		}
+		states[i].LastChange = last
 	}
 	return states, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -263,5 +264,59 @@ func TestLoadIndexAndStatesAgree(t *testing.T) {
 	}
 	if now, _ := s.ListStates(ctx); optOuts(now).Active != 2 {
 		t.Errorf("the store holds %d opt-outs after the add, want 2", optOuts(now).Active)
+	}
+}
+
+// LoadIndexAndStates tallies the active entries while it loads them and
+// asks SQLite only for the removed ones: its states must be ListStates'.
+func TestLoadIndexStatesMatchListStates(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	at := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	add := func(list scrub.List, e164 string, when time.Time) {
+		t.Helper()
+		if _, err := s.Add(ctx, []Entry{{List: list, E164: e164, Channel: scrub.ChannelAll}}, when, "ana"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add(scrub.ListOptOut, "+34612345678", at)
+	add(scrub.ListOptOut, "+34612345679", at.Add(time.Hour))
+	add(scrub.ListBlacklist, "+34612345670", at.Add(2*time.Hour))
+	add(scrub.ListBlacklist, "+34612345671", at)
+	// The newest change to the blacklist is a removal; the whitelist has only removed entries.
+	add(scrub.ListWhitelist, "+34612345672", at)
+	if _, err := s.Remove(ctx, scrub.ListBlacklist, []string{"+34612345671"}, "", "r", at.Add(5*time.Hour), "bo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Remove(ctx, scrub.ListWhitelist, []string{"+34612345672"}, "", "r", at.Add(3*time.Hour), "bo"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Flag(ctx, []Review{{E164: "+34612345673", Origin: "reply", Reason: "r", Evidence: "e"}}, at.Add(4*time.Hour), "x"); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.ListStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got, err := s.LoadIndexAndStates(ctx, scrub.Scope{Channel: scrub.ChannelVoice})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("LoadIndexAndStates states = %+v\nListStates = %+v", got, want)
+	}
+	byList := map[scrub.List]ListState{}
+	for _, st := range want {
+		byList[st.List] = st
+	}
+	for list, w := range map[scrub.List]ListState{
+		scrub.ListOptOut:    {List: scrub.ListOptOut, Active: 2, LastChange: at.Add(time.Hour)},
+		scrub.ListBlacklist: {List: scrub.ListBlacklist, Active: 1, LastChange: at.Add(5 * time.Hour)},
+		scrub.ListWhitelist: {List: scrub.ListWhitelist, Active: 0, LastChange: at.Add(3 * time.Hour)},
+		ReviewQueue:         {List: ReviewQueue, Active: 1, LastChange: at.Add(4 * time.Hour)},
+	} {
+		if st := byList[list]; st.Active != w.Active || !st.LastChange.Equal(w.LastChange) {
+			t.Errorf("%s: %+v, want %+v", list, st, w)
+		}
 	}
 }

@@ -1,0 +1,4 @@
+-- The removed entries, for a run's proof: when each list last changed is the
+-- newest addition or removal, and the active entries are read anyway while
+-- the index loads, so only the removed ones need a query of their own.
+CREATE INDEX entries_removed ON entries (list, removed_at, added_at) WHERE removed_at IS NOT NULL;
