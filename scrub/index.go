@@ -65,6 +65,19 @@ type Scope struct {
 	Now      time.Time // entries that expired by then do not apply; zero: none expired
 }
 
+// Applies reports whether e is for the scope's campaign (or every
+// campaign) and has not expired by its time. The channel is not looked at:
+// the index reads an opt-out's channel itself.
+func (s Scope) Applies(e Entry) bool {
+	// Campaign names are typed by hand on each command: "Spring" on the
+	// entry and "spring" on the run are one campaign.
+	if c := strings.TrimSpace(e.Campaign); c != "" && !strings.EqualFold(c, strings.TrimSpace(s.Campaign)) {
+		return false // another campaign's entry
+	}
+	// An expired entry not yet purged.
+	return e.ExpiresAt.IsZero() || s.Now.IsZero() || s.Now.Before(e.ExpiresAt)
+}
+
 // Index holds the list entries that apply to one run, loaded once before the
 // first row, so that deciding a row never waits on the store.
 type Index struct {
@@ -98,13 +111,8 @@ func (x *Index) Channel() Channel { return x.scope.Channel }
 // Add records an active entry. Opt-outs for other channels than the index's
 // are ignored: a number that opted out of SMS may still be called.
 func (x *Index) Add(e Entry) error {
-	// Campaign names are typed by hand on each command: "Spring" on the
-	// entry and "spring" on the run are one campaign.
-	if c := strings.TrimSpace(e.Campaign); c != "" && !strings.EqualFold(c, strings.TrimSpace(x.scope.Campaign)) {
-		return nil // another campaign's entry
-	}
-	if !e.ExpiresAt.IsZero() && !x.scope.Now.IsZero() && !x.scope.Now.Before(e.ExpiresAt) {
-		return nil // expired, not yet purged
+	if !x.scope.Applies(e) {
+		return nil
 	}
 	if e.Hash != "" {
 		return x.hashed.add(e, x.scope.Channel)

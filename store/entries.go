@@ -360,9 +360,21 @@ func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.H
 // order, and the first read of equally old ones, as before. It counts each
 // entry in tallies, for the lists' states.
 func indexEntriesIn(ctx context.Context, db querier, idx *scrub.Index, tallies listTallies) error {
+	return indexEntriesWhere(ctx, db, "", nil, func(_ int64, e scrub.Entry, addedAt string) error {
+		tallies.count(string(e.List), addedAt)
+		return idx.Add(e)
+	})
+}
+
+// indexEntriesWhere calls fn, in id order, for each active entry that
+// also meets the SQL condition where ("" for none) with args.
+func indexEntriesWhere(ctx context.Context, db querier, where string, args []any, fn func(id int64, e scrub.Entry, addedAt string) error) error {
+	if where != "" {
+		where = " AND (" + where + ")"
+	}
 	rows, err := db.QueryContext(ctx, `SELECT id, list, e164, channel, tag, reason, source, added_at,
 			campaign, coalesce(expires_at, ''), prefix, hash_kind, hash_key
-		FROM entries WHERE removed_at IS NULL ORDER BY id`)
+		FROM entries WHERE removed_at IS NULL`+where+` ORDER BY id`, args...)
 	if err != nil {
 		return fmt.Errorf("read lists: %w", err)
 	}
@@ -378,13 +390,12 @@ func indexEntriesIn(ctx context.Context, db querier, idx *scrub.Index, tallies l
 		if e.AddedAt, err = parseTime(addedAt); err != nil {
 			return fmt.Errorf("entry %d: added_at: %w", id, err)
 		}
-		tallies.count(string(e.List), addedAt)
 		if expiresAt != "" {
 			if e.ExpiresAt, err = parseTime(expiresAt); err != nil {
 				return fmt.Errorf("entry %d: expires_at: %w", id, err)
 			}
 		}
-		if err := idx.Add(e); err != nil {
+		if err := fn(id, e, addedAt); err != nil {
 			return err
 		}
 	}
@@ -392,6 +403,18 @@ func indexEntriesIn(ctx context.Context, db querier, idx *scrub.Index, tallies l
 		return fmt.Errorf("read lists: %w", err)
 	}
 	return nil
+}
+
+// HasSuppressions reports whether any opt-out or blacklist entry is
+// active, without counting them all.
+func (s *Store) HasSuppressions(ctx context.Context) (bool, error) {
+	var found bool
+	err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM entries
+		WHERE removed_at IS NULL AND list IN ('optout', 'blacklist'))`).Scan(&found)
+	if err != nil {
+		return false, fmt.Errorf("read %s: %w", s.path, err)
+	}
+	return found, nil
 }
 
 // Counts is the number of active entries on each list.

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
 
@@ -92,12 +91,12 @@ func (f *factory) OpenStoreToCheck(ctx context.Context, allowEmpty bool) (*store
 		return nil, err
 	}
 	f.warnIfShared(st.Path())
-	counts, err := st.Counts(ctx)
+	suppressing, err := st.HasSuppressions(ctx)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	if counts[scrub.ListOptOut]+counts[scrub.ListBlacklist] == 0 {
+	if !suppressing {
 		st.Close()
 		return nil, fmt.Errorf("store %s holds no opt-out or blacklist entries, so nothing would be suppressed: add your lists first, point --db at your store, or pass --allow-empty-store", f.StorePath())
 	}

@@ -1,0 +1,154 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dncctl/dncctl/scrub"
+)
+
+// maxInParams keeps a query's IN list well under SQLite's limit on
+// parameters (32766).
+const maxInParams = 500
+
+// LoadIndexFor is LoadIndex for a run that looks up only numbers (in
+// E.164): what dncctl check does. It reads the entries that could match
+// them (the number, the blacklist prefixes that cover it, its hash under
+// each hasher the store's hashed entries use) instead of every entry, so
+// that checking one number against a million entries takes milliseconds.
+// The index it returns answers for those numbers exactly as LoadIndex's
+// would; for any other number it may miss entries.
+//
+// One entry of each hasher is loaded too, so that an HMAC key not given
+// fails as it does in LoadIndex. suppressions reports whether any entry in
+// scope could suppress a number (what Index.Suppressions says of a whole
+// index).
+func (s *Store) LoadIndexFor(ctx context.Context, scope scrub.Scope, numbers []string, keys ...scrub.HashKey) (idx *scrub.Index, suppressions bool, err error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, false, fmt.Errorf("load lists from %s: begin: %w", s.path, err)
+	}
+	defer tx.Rollback()
+	idx = scrub.NewScopedIndex(scope)
+	idx.UseKeys(keys...)
+	err = pendingReviews(ctx, tx, func(p scrub.Pending) error { idx.AddPending(p); return nil })
+	if err != nil {
+		return nil, false, fmt.Errorf("load the review queue from %s: %w", s.path, err)
+	}
+	hashers, sample, err := storeHashers(ctx, tx, keys)
+	if err != nil {
+		return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
+	}
+	var texts []any
+	seen := map[string]bool{}
+	want := func(t string) {
+		if !seen[t] {
+			seen[t] = true
+			texts = append(texts, t)
+		}
+	}
+	for _, n := range numbers {
+		for end := len(n); end >= 2; end-- { // the number, and the prefixes Index.Find tries
+			want(n[:end])
+		}
+		for _, h := range hashers {
+			want(h.Hash(n))
+		}
+	}
+	// Read in chunks, then add in id order, as LoadIndex adds them.
+	type row struct {
+		id int64
+		e  scrub.Entry
+	}
+	var rows []row
+	collect := func(id int64, e scrub.Entry, _ string) error {
+		rows = append(rows, row{id, e})
+		return nil
+	}
+	for chunk := range slices.Chunk(texts, maxInParams) {
+		where := "e164 IN (?" + strings.Repeat(", ?", len(chunk)-1) + ")"
+		if err := indexEntriesWhere(ctx, tx, where, chunk, collect); err != nil {
+			return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
+		}
+	}
+	for chunk := range slices.Chunk(sample, maxInParams) {
+		where := "id IN (?" + strings.Repeat(", ?", len(chunk)-1) + ")"
+		if err := indexEntriesWhere(ctx, tx, where, chunk, collect); err != nil {
+			return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
+		}
+	}
+	slices.SortFunc(rows, func(a, b row) int { return int(a.id - b.id) })
+	rows = slices.CompactFunc(rows, func(a, b row) bool { return a.id == b.id })
+	for _, r := range rows {
+		if err := idx.Add(r.e); err != nil {
+			return nil, false, err
+		}
+	}
+	suppressions, err = anySuppression(ctx, tx, scope)
+	if err != nil {
+		return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
+	}
+	return idx, suppressions, nil
+}
+
+// storeHashers returns a hasher for each hash kind and key the active
+// hashed entries use (those whose key was given), and the id of one entry
+// of each, key given or not.
+func storeHashers(ctx context.Context, db querier, keys []scrub.HashKey) ([]*scrub.Hasher, []any, error) {
+	rows, err := db.QueryContext(ctx, `SELECT hash_kind, hash_key, min(id) FROM entries
+		WHERE removed_at IS NULL AND hash_kind != '' GROUP BY hash_kind, hash_key`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var hashers []*scrub.Hasher
+	var sample []any
+	for rows.Next() {
+		var kind scrub.HashKind
+		var fingerprint string
+		var id int64
+		if err := rows.Scan(&kind, &fingerprint, &id); err != nil {
+			return nil, nil, err
+		}
+		sample = append(sample, id)
+		var key *scrub.HashKey
+		if kind.Keyed() {
+			i := slices.IndexFunc(keys, func(k scrub.HashKey) bool { return k.Fingerprint() == fingerprint })
+			if i < 0 {
+				continue // the sample entry fails the load
+			}
+			key = &keys[i]
+		}
+		h, err := scrub.NewHasher(kind, key)
+		if err != nil {
+			return nil, nil, err
+		}
+		hashers = append(hashers, h)
+	}
+	return hashers, sample, rows.Err()
+}
+
+// anySuppression reports whether an active entry in scope could stop a
+// number being called: a blacklist entry, or an opt-out of scope's channel.
+// It stops at the first.
+func anySuppression(ctx context.Context, db querier, scope scrub.Scope) (bool, error) {
+	found := false
+	err := indexEntriesWhere(ctx, db, `list = 'blacklist' OR (list = 'optout' AND channel IN ('', 'all', ?))`,
+		[]any{string(scope.Channel)}, func(_ int64, e scrub.Entry, _ string) error {
+			if scope.Applies(e) {
+				found = true
+				return errFound
+			}
+			return nil
+		})
+	if err == errFound {
+		err = nil
+	}
+	return found, err
+}
+
+var errFound = errors.New("found")
