@@ -55,7 +55,15 @@ type auditor struct {
 	at    time.Time
 	prev  string
 	next  int64
+	// held are records not yet written, while batched: a million-number
+	// import writes them a hundred to a statement.
+	held    []any
+	batched bool
+	full    *sql.Stmt // the INSERT of a full batch, once prepared
 }
+
+// auditBatch is how many records one INSERT writes while batched.
+const auditBatch = 100
 
 func (s *Store) newAuditor(ctx context.Context, tx *sql.Tx, at time.Time) (*auditor, error) {
 	a := &auditor{tx: tx, actor: s.actor, at: at}
@@ -74,14 +82,70 @@ func (s *Store) newAuditor(ctx context.Context, tx *sql.Tx, at time.Time) (*audi
 func (a *auditor) record(ctx context.Context, action, list, e164, detail string) error {
 	r := AuditRecord{ID: a.next, At: a.at, Command: a.actor.Command, User: a.actor.User, Action: action, List: list, E164: e164, Detail: detail, PrevHash: a.prev}
 	r.Hash = hashOf(r)
-	if _, err := a.stmt.ExecContext(ctx, r.ID, r.At.UTC().Format(timeFormat), r.Command, r.User, r.Action, r.List, r.E164, r.Detail, r.PrevHash, r.Hash); err != nil {
-		return fmt.Errorf("append to the audit log: %w", err)
-	}
+	values := []any{r.ID, r.At.UTC().Format(timeFormat), r.Command, r.User, r.Action, r.List, r.E164, r.Detail, r.PrevHash, r.Hash}
 	a.prev, a.next = r.Hash, a.next+1
+	if !a.batched {
+		if _, err := a.stmt.ExecContext(ctx, values...); err != nil {
+			return fmt.Errorf("append to the audit log: %w", err)
+		}
+		return nil
+	}
+	a.held = append(a.held, values...)
+	if len(a.held) >= auditBatch*len(values) {
+		return a.writeHeld(ctx)
+	}
 	return nil
 }
 
-func (a *auditor) close() { a.stmt.Close() }
+// batch makes record hold its records until flush (or a full batch).
+func (a *auditor) batch() { a.batched = true }
+
+// flush writes the records held and ends batching. Every caller of batch
+// flushes before it returns, so that no record is left unwritten when its
+// transaction commits.
+func (a *auditor) flush(ctx context.Context) error {
+	a.batched = false
+	return a.writeHeld(ctx)
+}
+
+func (a *auditor) writeHeld(ctx context.Context) error {
+	const columns = 10
+	for len(a.held) > 0 {
+		n := min(len(a.held), auditBatch*columns)
+		q := `INSERT INTO audit (id, at, command, os_user, action, list, e164, detail, prev_hash, hash) VALUES ` + placeholders(n/columns, columns)
+		var err error
+		switch {
+		case n < auditBatch*columns:
+			_, err = a.tx.ExecContext(ctx, q, a.held[:n]...)
+		case a.full == nil:
+			if a.full, err = a.tx.PrepareContext(ctx, q); err != nil {
+				break
+			}
+			fallthrough
+		default:
+			_, err = a.full.ExecContext(ctx, a.held[:n]...)
+		}
+		if err != nil {
+			return fmt.Errorf("append to the audit log: %w", err)
+		}
+		a.held = a.held[n:]
+	}
+	a.held = nil
+	return nil
+}
+
+// placeholders is "(?, ?), (?, ?)" for rows of columns.
+func placeholders(rows, columns int) string {
+	row := "(?" + strings.Repeat(", ?", columns-1) + ")"
+	return row + strings.Repeat(", "+row, rows-1)
+}
+
+func (a *auditor) close() {
+	a.stmt.Close()
+	if a.full != nil {
+		a.full.Close()
+	}
+}
 
 // AuditQuery selects audit records.
 type AuditQuery struct {

@@ -59,45 +59,135 @@ func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by strin
 	return res.Added, err
 }
 
-// addIn inserts entries in tx; see Add.
+// addIn inserts entries in tx; see Add. It inserts them a hundred to a
+// statement, and writes their audit records as many: a statement costs
+// far more than a row in SQLite, and an import may hold a million.
 func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries []Entry, at time.Time, by string) ([]bool, error) {
 	added := make([]bool, len(entries))
-	// ON CONFLICT DO NOTHING skips only a number already active; unlike
-	// INSERT OR IGNORE it does not also skip an entry a CHECK refuses.
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO entries
-		(list, e164, channel, tag, reason, source, added_at, added_by, campaign, expires_at, prefix, evidence, hash_kind, hash_key)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT DO NOTHING`)
+	stamp := at.UTC().Format(timeFormat)
+	audit.batch()
+	ins := batchInserter{tx: tx}
+	defer ins.close()
+	for start := 0; start < len(entries); start += addBatch {
+		batch := entries[start:min(start+addBatch, len(entries))]
+		inserted, err := ins.insert(ctx, batch, at, stamp, by)
+		if err != nil {
+			// The failed statement undid its own rows: insert them one by
+			// one, to name the entry that fails.
+			if inserted, err = insertEach(ctx, tx, batch, at, stamp, by); err != nil {
+				return nil, err
+			}
+		}
+		for i, e := range batch {
+			k := activeKeyOf(e)
+			if added[start+i] = inserted[k]; added[start+i] {
+				delete(inserted, k) // a second entry for the number in the batch was not new
+				if err := audit.record(ctx, "add", string(e.List), auditNumber(e), describeEntry(e)); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if added[start+i], err = extendIn(ctx, tx, audit, e); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return added, audit.flush(ctx)
+}
+
+// addBatch is how many entries one INSERT adds: 14 parameters each, well
+// under SQLite's limit on parameters.
+const addBatch = 100
+
+// activeKey is what the unique index entries_active keys on.
+type activeKey struct {
+	list, e164, channel, campaign string
+	prefix                        bool
+}
+
+func activeKeyOf(e Entry) activeKey {
+	return activeKey{string(e.List), e.E164, string(e.Channel), e.Campaign, e.Prefix}
+}
+
+func addValues(e Entry, at time.Time, stamp, by string) []any {
+	addedAt := stamp
+	if !e.Since.IsZero() && e.Since.Before(at) {
+		addedAt = e.Since.UTC().Format(timeFormat)
+	}
+	return []any{string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, addedAt, by,
+		e.Campaign, nullTime(e.ExpiresAt), e.Prefix, e.Evidence, string(e.Hash), e.HashKey}
+}
+
+const insertEntries = `INSERT INTO entries
+	(list, e164, channel, tag, reason, source, added_at, added_by, campaign, expires_at, prefix, evidence, hash_kind, hash_key)
+	VALUES `
+
+// batchInserter inserts entries many to a statement, keeping the
+// statement of a full batch prepared: SQLite parses it once.
+type batchInserter struct {
+	tx   *sql.Tx
+	full *sql.Stmt
+}
+
+func (b *batchInserter) close() {
+	if b.full != nil {
+		b.full.Close()
+	}
+}
+
+// insert inserts batch in one statement and returns the keys of the rows
+// it added. ON CONFLICT DO NOTHING skips only a number already active (or
+// earlier in the batch); unlike INSERT OR IGNORE it does not also skip an
+// entry a CHECK refuses.
+func (b *batchInserter) insert(ctx context.Context, batch []Entry, at time.Time, stamp, by string) (map[activeKey]bool, error) {
+	args := make([]any, 0, len(batch)*14)
+	for _, e := range batch {
+		args = append(args, addValues(e, at, stamp, by)...)
+	}
+	q := insertEntries + placeholders(len(batch), 14) + ` ON CONFLICT DO NOTHING RETURNING list, e164, channel, campaign, prefix`
+	var rows *sql.Rows
+	var err error
+	switch {
+	case len(batch) < addBatch:
+		rows, err = b.tx.QueryContext(ctx, q, args...)
+	case b.full == nil:
+		if b.full, err = b.tx.PrepareContext(ctx, q); err != nil {
+			return nil, err
+		}
+		fallthrough
+	default:
+		rows, err = b.full.QueryContext(ctx, args...)
+	}
 	if err != nil {
 		return nil, err
 	}
-	defer stmt.Close()
-	stamp := at.UTC().Format(timeFormat)
-	for i, e := range entries {
-		addedAt := stamp
-		if !e.Since.IsZero() && e.Since.Before(at) {
-			addedAt = e.Since.UTC().Format(timeFormat)
+	defer rows.Close()
+	inserted := map[activeKey]bool{}
+	for rows.Next() {
+		var k activeKey
+		if err := rows.Scan(&k.list, &k.e164, &k.channel, &k.campaign, &k.prefix); err != nil {
+			return nil, err
 		}
-		res, err := stmt.ExecContext(ctx, string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, addedAt, by,
-			e.Campaign, nullTime(e.ExpiresAt), e.Prefix, e.Evidence, string(e.Hash), e.HashKey)
+		inserted[k] = true
+	}
+	return inserted, rows.Err()
+}
+
+// insertEach is insertBatch a row at a time, naming the entry that fails.
+func insertEach(ctx context.Context, tx *sql.Tx, batch []Entry, at time.Time, stamp, by string) (map[activeKey]bool, error) {
+	inserted := map[activeKey]bool{}
+	for _, e := range batch {
+		res, err := tx.ExecContext(ctx, insertEntries+placeholders(1, 14)+` ON CONFLICT DO NOTHING`, addValues(e, at, stamp, by)...)
 		if err != nil {
 			return nil, fmt.Errorf("add %s to %s: %w", e.E164, e.List, err)
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
+		if n, err := res.RowsAffected(); err != nil {
 			return nil, err
-		}
-		if added[i] = n > 0; added[i] {
-			if err := audit.record(ctx, "add", string(e.List), auditNumber(e), describeEntry(e)); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		if added[i], err = extendIn(ctx, tx, audit, e); err != nil {
-			return nil, err
+		} else if n > 0 {
+			inserted[activeKeyOf(e)] = true
 		}
 	}
-	return added, nil
+	return inserted, nil
 }
 
 // extendIn lengthens the active entry e collides with when e lasts longer
