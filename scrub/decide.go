@@ -170,11 +170,16 @@ type Decider struct {
 }
 
 // origin is the file (an index into Decider.files) and row a number was
-// first written clean from.
-type origin struct {
-	file int32
-	row  int
-}
+// first written clean from, in one word: ten million of them are a map of
+// two words an entry.
+type origin uint64
+
+const originRowBits = 40 // rows up to a trillion, files up to sixteen million
+
+func makeOrigin(file, row int) origin { return origin(uint64(file)<<originRowBits | uint64(row)) }
+
+func (o origin) file() int { return int(o >> originRowBits) }
+func (o origin) row() int  { return int(o & (1<<originRowBits - 1)) }
 
 // NewDecider returns a Decider for one run.
 func NewDecider(n *Normalizer, idx *Index) *Decider {
@@ -295,12 +300,12 @@ func (d *Decider) decided(dec Decision, file string, row int) Decision {
 		first, seen = d.cleanText[dec.Number.E164]
 	}
 	if seen {
-		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: fmt.Sprintf("same number as %s row %d", d.files[first.file], first.row)}
+		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: fmt.Sprintf("same number as %s row %d", d.files[first.file()], first.row())}
 	}
 	if len(d.files) == 0 || d.files[len(d.files)-1] != file {
 		d.files = append(d.files, file)
 	}
-	o := origin{file: int32(len(d.files) - 1), row: row}
+	o := makeOrigin(len(d.files)-1, row)
 	if keyed {
 		d.clean[key] = o
 	} else {
