@@ -93,7 +93,7 @@ type fastTables struct {
 	regions    map[string]*lazyRegion
 	ccRegions  map[int][]string
 	ccNonGeo   map[int]bool
-	ccKnown    map[int]bool
+	ccKnown    [1000]bool // calling codes have at most three digits
 	metaByID   map[string]*phonenumbers.PhoneMetadata
 	zoneLookup func(string) ([]string, error)
 }
@@ -113,7 +113,6 @@ func loadFastTables() {
 		regions:    map[string]*lazyRegion{},
 		ccRegions:  map[int][]string{},
 		ccNonGeo:   map[int]bool{},
-		ccKnown:    map[int]bool{},
 		metaByID:   map[string]*phonenumbers.PhoneMetadata{},
 		zoneLookup: phonenumbers.GetTimezonesForPrefix,
 	}

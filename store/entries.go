@@ -65,6 +65,11 @@ func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by strin
 func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries []Entry, at time.Time, by string) ([]bool, error) {
 	added := make([]bool, len(entries))
 	stamp := at.UTC().Format(timeFormat)
+	if len(entries) > 10000 {
+		if err := bulkCache(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
 	audit.batch()
 	ins := batchInserter{tx: tx}
 	defer ins.close()

@@ -61,22 +61,6 @@ func (k registryKind) String() string {
 	return string(k.hash) + " hashes"
 }
 
-// table is where the registry's keys are.
-func (k registryKind) table() string {
-	if k.hash != "" {
-		return "registry_hashes"
-	}
-	return "registry_numbers"
-}
-
-// column is the table's key column.
-func (k registryKind) column() string {
-	if k.hash != "" {
-		return "hash"
-	}
-	return "number"
-}
-
 // key is the value a change is kept under in the kind's table.
 func (k registryKind) key(c RegistryChange) (any, error) {
 	if k.hash == "" {
@@ -100,7 +84,7 @@ func setRegistryKind(ctx context.Context, tx *sql.Tx, name string, k registryKin
 		return fmt.Errorf("registry %s: %w", name, err)
 	}
 	if full {
-		for _, table := range []string{"registry_numbers", "registry_hashes"} {
+		for _, table := range []string{"registry_blocks", "registry_hashes"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE registry = ?`, name); err != nil {
 				return fmt.Errorf("registry %s: %w", name, err)
 			}

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -71,16 +73,13 @@ func (s *Store) streamRegistry(ctx context.Context, name, region string, kind re
 		if err := setRegistryKind(ctx, tx, name, kind, full); err != nil {
 			return err
 		}
-		add, err := tx.PrepareContext(ctx, `INSERT INTO `+kind.table()+` (registry, `+kind.column()+`) VALUES (?, ?) ON CONFLICT DO NOTHING`)
+		if err := bulkCache(ctx, tx); err != nil {
+			return err
+		}
+		apply, finish, err := s.registryWriter(ctx, tx, name, kind, full, before)
 		if err != nil {
 			return err
 		}
-		defer add.Close()
-		del, err := tx.PrepareContext(ctx, `DELETE FROM `+kind.table()+` WHERE registry = ? AND `+kind.column()+` = ?`)
-		if err != nil {
-			return err
-		}
-		defer del.Close()
 		var adds, deletes int
 		for {
 			c, more, err := next()
@@ -90,22 +89,16 @@ func (s *Store) streamRegistry(ctx context.Context, name, region string, kind re
 			if !more {
 				break
 			}
-			n, err := kind.key(c)
-			if err != nil {
-				return err
-			}
-			stmt := add
 			if c.Delete {
-				stmt = del
 				deletes++
 			} else {
 				adds++
 			}
-			if _, err := stmt.ExecContext(ctx, name, n); err != nil {
-				return fmt.Errorf("registry %s: %s%s: %w", name, c.E164, c.Hash, err)
+			if err := apply(c); err != nil {
+				return err
 			}
 		}
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+kind.table()+` WHERE registry = ?`, name).Scan(&count); err != nil {
+		if count, err = finish(); err != nil {
 			return err
 		}
 		if full && !s.allowShrink && (count == 0 || count*2 < before) {
@@ -132,6 +125,70 @@ func (s *Store) streamRegistry(ctx context.Context, name, region string, kind re
 		return audit.record(ctx, "registry-import", name, "", detail)
 	})
 	return count, err
+}
+
+// registryWriter returns how one change is applied to the registry in tx,
+// and how the changes are finished, giving the count of numbers after:
+// numbers go to blocks (registry_blocks.go), hashes a row each.
+func (s *Store) registryWriter(ctx context.Context, tx *sql.Tx, name string, kind registryKind, full bool, before int) (apply func(RegistryChange) error, finish func() (int, error), err error) {
+	if kind.hash == "" {
+		blocks, err := newRegistryBlocks(ctx, tx, name, full)
+		if err != nil {
+			return nil, nil, err
+		}
+		apply = func(c RegistryChange) error {
+			n, err := numberKey(c.E164)
+			if err != nil {
+				return err
+			}
+			if err := blocks.change(ctx, n, c.Delete); err != nil {
+				return fmt.Errorf("registry %s: %s: %w", name, c.E164, err)
+			}
+			return nil
+		}
+		finish = func() (int, error) {
+			defer blocks.close()
+			if err := blocks.flush(ctx); err != nil {
+				return 0, fmt.Errorf("registry %s: %w", name, err)
+			}
+			if full {
+				before = 0 // emptied first
+			}
+			return before + blocks.delta, nil
+		}
+		return apply, finish, nil
+	}
+	add, err := tx.PrepareContext(ctx, `INSERT INTO registry_hashes (registry, hash) VALUES (?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return nil, nil, err
+	}
+	del, err := tx.PrepareContext(ctx, `DELETE FROM registry_hashes WHERE registry = ? AND hash = ?`)
+	if err != nil {
+		add.Close()
+		return nil, nil, err
+	}
+	apply = func(c RegistryChange) error {
+		h, err := kind.key(c)
+		if err != nil {
+			return err
+		}
+		stmt := add
+		if c.Delete {
+			stmt = del
+		}
+		if _, err := stmt.ExecContext(ctx, name, h); err != nil {
+			return fmt.Errorf("registry %s: %s: %w", name, c.Hash, err)
+		}
+		return nil
+	}
+	finish = func() (int, error) {
+		defer add.Close()
+		defer del.Close()
+		var count int
+		err := tx.QueryRowContext(ctx, `SELECT count(*) FROM registry_hashes WHERE registry = ?`, name).Scan(&count)
+		return count, err
+	}
+	return apply, finish, nil
 }
 
 // ShrinkError refuses a full import that would leave a registry empty, or
@@ -178,18 +235,38 @@ func (s *Store) Registries(ctx context.Context) ([]Registry, error) {
 	return out, rows.Err()
 }
 
-// RegistryLookup finds numbers in the registries, one indexed query each:
-// registries are too large to load for a run.
+// RegistryLookup finds numbers in the registries: a number's block is
+// read by index (registries are too large to load for a run), unless
+// Preload has held the blocks in memory.
 type RegistryLookup struct {
 	stmt   *sql.Stmt
 	hashed *hashedRegistries // nil when no registry is hashed
+
+	// After Preload: exists holds every block any registry has, so that a
+	// number in none needs no query; held holds blocks read, up to
+	// maxHeldBlockBytes, for the numbers that follow in them.
+	preloaded bool
+	mu        sync.Mutex
+	exists    map[uint64]struct{}
+	held      map[uint64][]blockHit
+	heldBytes int
 }
+
+// blockHit is one registry's block: what a lookup needs of it.
+type blockHit struct {
+	registry, imported string
+	numbers            []byte
+}
+
+// maxHeldBlockBytes bounds the blocks a preloaded lookup keeps: all of a
+// registry of ten million numbers, a part of one of a hundred million.
+const maxHeldBlockBytes = 48 << 20
 
 // NewRegistryLookup prepares lookups; Close releases them.
 func (s *Store) NewRegistryLookup(ctx context.Context) (*RegistryLookup, error) {
-	stmt, err := s.db.PrepareContext(ctx, `SELECT rn.registry, coalesce(r.last_full_at, r.last_change_at, '')
-		FROM registry_numbers rn JOIN registries r ON r.name = rn.registry
-		WHERE rn.number = ? ORDER BY rn.registry LIMIT 1`)
+	stmt, err := s.db.PrepareContext(ctx, `SELECT rb.registry, coalesce(r.last_full_at, r.last_change_at, ''), rb.numbers
+		FROM registry_blocks rb JOIN registries r ON r.name = rb.registry
+		WHERE rb.block = ? ORDER BY rb.registry`)
 	if err != nil {
 		return nil, fmt.Errorf("prepare registry lookup: %w", err)
 	}
@@ -201,22 +278,112 @@ func (s *Store) NewRegistryLookup(ctx context.Context) (*RegistryLookup, error) 
 	return &RegistryLookup{stmt: stmt, hashed: hashed}, nil
 }
 
+// Preload readies the lookup for many numbers, as a scrub looks up: it
+// reads which blocks exist, and holds the blocks themselves while they fit
+// in maxHeldBlockBytes. A few lookups (dncctl check) are faster without.
+func (l *RegistryLookup) Preload(ctx context.Context, s *Store) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT rb.block, rb.registry, coalesce(r.last_full_at, r.last_change_at, ''), rb.numbers
+		FROM registry_blocks rb JOIN registries r ON r.name = rb.registry ORDER BY rb.block, rb.registry`)
+	if err != nil {
+		return fmt.Errorf("read registries: %w", err)
+	}
+	defer rows.Close()
+	l.exists, l.held = map[uint64]struct{}{}, map[uint64][]blockHit{}
+	full := false
+	for rows.Next() {
+		var blk int64
+		var h blockHit
+		var numbers sql.RawBytes
+		if err := rows.Scan(&blk, &h.registry, &h.imported, &numbers); err != nil {
+			return fmt.Errorf("read registries: %w", err)
+		}
+		l.exists[uint64(blk)] = struct{}{}
+		if full = full || l.heldBytes+len(numbers) > maxHeldBlockBytes; !full {
+			h.numbers = slices.Clone(numbers)
+			l.held[uint64(blk)] = append(l.held[uint64(blk)], h)
+			l.heldBytes += len(numbers)
+		} else {
+			delete(l.held, uint64(blk)) // a block's registries are held all or none
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read registries: %w", err)
+	}
+	l.preloaded = true
+	return nil
+}
+
 // Find returns the registry a number is on, and when that registry was
 // imported; "" when it is on none. A hashed registry under a key the lookup
-// was not given (UseKeys) is an error.
+// was not given (UseKeys) is an error. It is safe for concurrent use.
 func (l *RegistryLookup) Find(e164 string) (name, imported string, err error) {
 	n, err := numberKey(e164)
 	if err != nil {
 		return "", "", err
 	}
-	err = l.stmt.QueryRow(n).Scan(&name, &imported)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	hits, err := l.block(n)
+	if err != nil {
 		return "", "", fmt.Errorf("registry lookup: %w", err)
+	}
+	_, low := blockOf(n)
+	for _, h := range hits {
+		on, err := blockHas(h.numbers, low)
+		if err != nil {
+			return "", "", fmt.Errorf("registry lookup: registry %s: %w", h.registry, err)
+		}
+		if on {
+			name, imported = h.registry, h.imported
+			break
+		}
 	}
 	if l.hashed != nil {
 		return l.hashed.find(e164, name, imported)
 	}
 	return name, imported, nil
+}
+
+// block returns the registries' blocks of n, by registry name.
+func (l *RegistryLookup) block(n int64) ([]blockHit, error) {
+	blk, _ := blockOf(n)
+	if l.preloaded {
+		l.mu.Lock()
+		_, exists := l.exists[blk]
+		hits, held := l.held[blk]
+		l.mu.Unlock()
+		if !exists {
+			return nil, nil
+		}
+		if held {
+			return hits, nil
+		}
+	}
+	rows, err := l.stmt.Query(int64(blk))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var hits []blockHit
+	size := 0
+	for rows.Next() {
+		var h blockHit
+		if err := rows.Scan(&h.registry, &h.imported, &h.numbers); err != nil {
+			return nil, err
+		}
+		hits = append(hits, h)
+		size += len(h.numbers)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if l.preloaded {
+		l.mu.Lock()
+		if l.heldBytes+size <= maxHeldBlockBytes {
+			l.held[blk] = hits
+			l.heldBytes += size
+		}
+		l.mu.Unlock()
+	}
+	return hits, nil
 }
 
 // Close releases the lookup.

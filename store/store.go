@@ -65,12 +65,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// journal_mode(WAL) is not set here: it would be applied (and written to
 	// the file) when a connection opens, before migrate has checked that the
 	// file is a dncctl store. migrate sets it once the file is known to be ours.
-	// cache_size: 64 MiB of pages (taken only as needed) rather than 2 MiB,
-	// so that a million-number import does not spill the page cache to the
-	// WAL over and over in the middle of its transaction. temp_store: the
-	// statement journals of the many-row INSERTs stay in memory instead of
-	// a temporary file written page by page.
-	for _, p := range []string{"busy_timeout(10000)", "synchronous(FULL)", "foreign_keys(1)", "cache_size(-65536)", "temp_store(2)"} {
+	// temp_store: the statement journals of the many-row INSERTs stay in
+	// memory instead of a temporary file written page by page.
+	for _, p := range []string{"busy_timeout(10000)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(2)"} {
 		q.Add("_pragma", p)
 	}
 	// Writers take the lock when they begin, so two writers queue on the busy
@@ -168,6 +165,15 @@ func setWAL(ctx context.Context, conn *sql.Conn) error {
 	}
 }
 
+// bulkCache gives the connection of tx a page cache of 64 MiB instead of
+// 2 MiB, so that a large import does not spill it to the WAL over and over
+// in the middle of its transaction. A scrub's reads do not need it, and it
+// would only add to their memory.
+func bulkCache(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, "PRAGMA cache_size = -65536")
+	return err
+}
+
 func notStore(err error) error {
 	if strings.Contains(err.Error(), "file is not a database") {
 		return fmt.Errorf("%w: the file is not a SQLite database", ErrNotStore)
@@ -192,6 +198,12 @@ func migrationSteps() ([]string, error) {
 	return steps, nil
 }
 
+// migrationCode runs after the SQL of the migration to its version, in
+// the same transaction: what SQL alone cannot do.
+var migrationCode = map[int]func(context.Context, *sql.Tx) error{
+	11: blocksFromRegistryNumbers,
+}
+
 func applyMigration(ctx context.Context, conn *sql.Conn, version int, script string) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -208,6 +220,11 @@ func applyMigration(ctx context.Context, conn *sql.Conn, version int, script str
 	}
 	if _, err := tx.ExecContext(ctx, script); err != nil {
 		return err
+	}
+	if code := migrationCode[version]; code != nil {
+		if err := code(ctx, tx); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, "PRAGMA application_id = "+strconv.Itoa(applicationID)); err != nil {
 		return err

@@ -124,7 +124,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if rules := opts.Rules(); rules != nil {
 		decider.Policies = rules.Policies
 	}
-	lookup, regs, err := registryLookup(ctx, st)
+	lookup, regs, err := registryLookup(ctx, st, false)
 	if err != nil {
 		return err
 	}

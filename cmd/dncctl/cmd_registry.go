@@ -272,20 +272,22 @@ type registryLines struct {
 	done        chan struct{}
 }
 
-type lineOrError struct {
-	c   store.RegistryChange
-	err error
+// changeBatch is changes, or an error, on their way to the store: sent a
+// thousand at a time, as a channel send a change cost more than the store.
+type changeBatch struct {
+	changes []store.RegistryChange
+	err     error
 }
 
 // start begins reading and returns the store's next function.
 func (l *registryLines) start(ctx context.Context) func() (store.RegistryChange, bool, error) {
 	ctx, l.cancel = context.WithCancel(ctx)
 	l.done = make(chan struct{})
-	ch := make(chan lineOrError, 4096)
+	ch := make(chan changeBatch, 8)
 	go func() {
 		defer close(l.done)
 		defer close(ch)
-		send := func(x lineOrError) bool {
+		send := func(x changeBatch) bool {
 			select {
 			case ch <- x:
 				return true
@@ -293,45 +295,67 @@ func (l *registryLines) start(ctx context.Context) func() (store.RegistryChange,
 				return false
 			}
 		}
+		var held []store.RegistryChange
+		flush := func() bool {
+			ok := len(held) == 0 || send(changeBatch{changes: held})
+			held = nil
+			return ok
+		}
 		for _, file := range l.opts.Files {
 			stopped := false
 			err := readRegistryFile(file, l.norm, l.opts.Hashed, l.opts.Changes,
 				func(c store.RegistryChange) {
 					l.read++
-					stopped = stopped || !send(lineOrError{c: c})
+					if held = append(held, c); len(held) == 1024 {
+						stopped = stopped || !flush()
+					}
 				},
 				func(r registryLine) {
 					l.read++
 					l.refused++
 					if err := l.writeRefused(r); err != nil && !stopped {
-						stopped = !send(lineOrError{err: err})
+						stopped = !flush() || !send(changeBatch{err: err})
 					}
 				})
 			if err != nil {
-				send(lineOrError{err: err})
+				if flush() {
+					send(changeBatch{err: err})
+				}
 				return
 			}
 			if stopped || ctx.Err() != nil {
 				return
 			}
 		}
+		if !flush() {
+			return
+		}
 		// The report goes to disk before the import commits: a full disk
 		// must fail the import, not leave it in without its report.
 		if l.report != nil {
 			if _, err := exporters.FinishAll(l.report); err != nil {
-				send(lineOrError{err: err})
+				send(changeBatch{err: err})
 			}
 		}
 	}()
+	var cur []store.RegistryChange
 	return func() (store.RegistryChange, bool, error) {
-		x, ok := <-ch
-		if !ok {
-			if err := ctx.Err(); err != nil {
-				return store.RegistryChange{}, false, err
+		for len(cur) == 0 {
+			x, ok := <-ch
+			if !ok {
+				if err := ctx.Err(); err != nil {
+					return store.RegistryChange{}, false, err
+				}
+				return store.RegistryChange{}, false, nil
 			}
-			return store.RegistryChange{}, false, nil
+			if x.err != nil {
+				return store.RegistryChange{}, false, x.err
+			}
+			cur = x.changes
 		}
-		return x.c, x.err == nil, x.err
+		c := cur[0]
+		cur = cur[1:]
+		return c, true, nil
 	}
 }
 

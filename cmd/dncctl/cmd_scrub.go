@@ -280,7 +280,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	if rules != nil {
 		run.decider.Policies = rules.Policies
 	}
-	lookup, regs, err := registryLookup(ctx, st)
+	lookup, regs, err := registryLookup(ctx, st, true)
 	if err != nil {
 		return err
 	}

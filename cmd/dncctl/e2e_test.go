@@ -234,7 +234,7 @@ func readStoreTables(path string, s *storeState) error {
 	ctx := context.Background()
 	s.Registries, s.Numbers, s.Imported, s.Nightly = map[string]int{}, map[string]int{}, map[string]string{}, map[string]int{}
 	rows, err := db.QueryContext(ctx, `SELECT name, count, coalesce(last_full_at, ''),
-		(SELECT count(*) FROM registry_numbers WHERE registry = name) FROM registries`)
+		(SELECT coalesce(sum(n), 0) FROM registry_blocks WHERE registry = name) FROM registries`)
 	if err != nil {
 		return err
 	}

@@ -12,14 +12,24 @@ import (
 )
 
 // registryLookup prepares registry lookups for a run, or returns nil when the
-// store holds no registry (nothing to look up).
-func registryLookup(ctx context.Context, st *store.Store) (*store.RegistryLookup, []store.Registry, error) {
+// store holds no registry (nothing to look up). A run of many numbers (a
+// scrub) preloads which registry blocks exist, and as many as fit; a few
+// lookups (check) read each block as they need it.
+func registryLookup(ctx context.Context, st *store.Store, many bool) (*store.RegistryLookup, []store.Registry, error) {
 	regs, err := st.Registries(ctx)
 	if err != nil || len(regs) == 0 {
 		return nil, regs, err
 	}
 	l, err := st.NewRegistryLookup(ctx)
-	return l, regs, err
+	if err == nil && many {
+		if err = l.Preload(ctx, st); err != nil {
+			l.Close()
+		}
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return l, regs, nil
 }
 
 // checkRegistries is the freshness guard: a region whose policy requires a

@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/dncctl/dncctl/importers"
 	"github.com/dncctl/dncctl/scrub"
@@ -35,32 +37,129 @@ func readRegistryFile(path string, norm *scrub.Normalizer, hashed, changes bool,
 		return err
 	}
 	defer closeAll()
-	for _, r := range readers {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), importers.MaxRowBytes)
-		for n := 1; sc.Scan(); n++ {
-			text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
-			if text == "" || strings.HasPrefix(text, "#") {
-				continue
+	// Lines are read here, parsed (normalized) by a worker per CPU a batch
+	// at a time, and handed to add and refuse in the file's order: a change
+	// list's last change of a number must stay last.
+	workers := runtime.GOMAXPROCS(0)
+	order := make(chan *lineBatch, 2*workers)
+	work := make(chan *lineBatch, 2*workers)
+	quit := make(chan struct{})
+	var wg sync.WaitGroup
+	defer func() {
+		close(quit)
+		wg.Wait()
+	}()
+	for range workers {
+		wg.Go(func() {
+			for b := range work {
+				b.parse(norm, hashed, changes)
+				close(b.done)
 			}
-			c, why, err := parseRegistryLine(text, norm, hashed, changes)
-			if err != nil {
-				return fmt.Errorf("%s line %d: %w", path, n, err)
+		})
+	}
+	wg.Go(func() {
+		defer close(order)
+		defer close(work)
+		b := newLineBatch()
+		send := func(parse bool) bool {
+			if !parse {
+				close(b.done)
 			}
-			if why != "" {
-				refuse(registryLine{file: path, line: n, text: text, reason: why})
-				continue
+			select {
+			case order <- b:
+			case <-quit:
+				return false
 			}
-			add(c)
+			if parse {
+				select {
+				case work <- b:
+				case <-quit:
+					return false
+				}
+			}
+			b = newLineBatch()
+			return true
 		}
-		if err := sc.Err(); err != nil {
-			if errors.Is(err, bufio.ErrTooLong) {
-				err = fmt.Errorf("a line longer than %d MiB: not a registry list", importers.MaxRowBytes>>20)
+		for _, r := range readers {
+			sc := bufio.NewScanner(r)
+			sc.Buffer(make([]byte, 64*1024), importers.MaxRowBytes)
+			for n := 1; sc.Scan(); n++ {
+				text := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+				if text == "" || strings.HasPrefix(text, "#") {
+					continue
+				}
+				b.lines = append(b.lines, rawLine{n: n, text: text})
+				if len(b.lines) == cap(b.lines) && !send(true) {
+					return
+				}
 			}
-			return fmt.Errorf("%s: %w", path, err)
+			if err := sc.Err(); err != nil {
+				if errors.Is(err, bufio.ErrTooLong) {
+					err = fmt.Errorf("a line longer than %d MiB: not a registry list", importers.MaxRowBytes>>20)
+				}
+				if len(b.lines) > 0 && !send(true) {
+					return
+				}
+				b.err = fmt.Errorf("%s: %w", path, err)
+				send(false)
+				return
+			}
+		}
+		if len(b.lines) > 0 {
+			send(true)
+		}
+	})
+	for b := range order {
+		<-b.done
+		for i, p := range b.out {
+			switch {
+			case p.err != nil:
+				return fmt.Errorf("%s line %d: %w", path, b.lines[i].n, p.err)
+			case p.why != "":
+				refuse(registryLine{file: path, line: b.lines[i].n, text: b.lines[i].text, reason: p.why})
+			default:
+				add(p.c)
+			}
+		}
+		if b.err != nil {
+			return b.err
 		}
 	}
 	return nil
+}
+
+// lineBatch is a run of a registry file's lines, parsed by one worker.
+type lineBatch struct {
+	lines []rawLine
+	out   []parsedLine
+	err   error // the file could not be read past these lines
+	done  chan struct{}
+}
+
+type rawLine struct {
+	n    int
+	text string
+}
+
+type parsedLine struct {
+	c   store.RegistryChange
+	why string
+	err error
+}
+
+func newLineBatch() *lineBatch {
+	return &lineBatch{lines: make([]rawLine, 0, 2048), done: make(chan struct{})}
+}
+
+func (b *lineBatch) parse(norm *scrub.Normalizer, hashed, changes bool) {
+	b.out = make([]parsedLine, len(b.lines))
+	for i, l := range b.lines {
+		p := &b.out[i]
+		if p.c, p.why, p.err = parseRegistryLine(l.text, norm, hashed, changes); p.err != nil {
+			b.out = b.out[:i+1] // nothing after an error is used
+			return
+		}
+	}
 }
 
 // parseRegistryLine reads one line: the change, or why the line is refused,
