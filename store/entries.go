@@ -535,7 +535,7 @@ func (s *Store) Counts(ctx context.Context) (map[scrub.List]int, error) {
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.begin(ctx)
 	if err != nil {
 		return fmt.Errorf("store %s: begin: %w", s.path, err)
 	}

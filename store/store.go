@@ -53,7 +53,23 @@ type Store struct {
 	actor Actor // who changes are recorded as made by
 	// allowShrink lets a full registry import empty or halve a registry.
 	allowShrink bool
+	// waiting, if set, is called once when a change has to wait for
+	// another process writing to the store (see begin).
+	waiting func()
 }
+
+// OnWait sets what is done, once, when a change waits for another process
+// writing to the store: a command tells its user why it is not done yet.
+func (s *Store) OnWait(fn func()) { s.waiting = fn }
+
+// busyTimeout is how long SQLite itself waits for the write lock before
+// begin tries again; tests shorten it.
+var busyTimeout = 10 * time.Second
+
+// maxWriteWait is how long a change waits, in all, for another writer: an
+// import of a million numbers holds the lock for a minute or so, and an
+// opt-out added meanwhile must not fail with "database is locked".
+var maxWriteWait = 30 * time.Minute
 
 // Open opens the store at path, creating it (mode 0600, directory 0700) and
 // bringing its schema up to date.
@@ -67,7 +83,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// file is a dncctl store. migrate sets it once the file is known to be ours.
 	// temp_store: the statement journals of the many-row INSERTs stay in
 	// memory instead of a temporary file written page by page.
-	for _, p := range []string{"busy_timeout(10000)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(2)"} {
+	for _, p := range []string{"busy_timeout(" + strconv.Itoa(int(busyTimeout.Milliseconds())) + ")", "synchronous(FULL)", "foreign_keys(1)", "temp_store(2)"} {
 		q.Add("_pragma", p)
 	}
 	// Writers take the lock when they begin, so two writers queue on the busy
@@ -172,6 +188,32 @@ func setWAL(ctx context.Context, conn *sql.Conn) error {
 func bulkCache(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, "PRAGMA cache_size = -65536")
 	return err
+}
+
+// begin starts a write transaction. Writers take the lock as they begin
+// (_txlock=immediate); while another process holds it, begin waits, then
+// tries again, for up to maxWriteWait, so that a long import delays an
+// opt-out instead of failing it.
+func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
+	deadline := time.Now().Add(maxWriteWait)
+	for {
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err == nil || !isBusy(err) {
+			return tx, err
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("another process has been writing to the store for over %s: %w", maxWriteWait, err)
+		}
+		if s.waiting != nil {
+			s.waiting()
+			s.waiting = nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 func notStore(err error) error {

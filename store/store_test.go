@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/dncctl/dncctl/scrub"
 )
 
 // openTest opens a store in a fresh directory and closes it when the test ends.
@@ -330,5 +332,47 @@ func TestOpenPathWithURICharacters(t *testing.T) {
 		if !strings.HasPrefix(n, "a?b#c%20d.db") {
 			t.Errorf("stray file %q", n)
 		}
+	}
+}
+
+// A change that finds another process writing waits for it, and says so
+// once, instead of failing with "database is locked".
+func TestWriterWaitsForAnother(t *testing.T) {
+	defer func(d time.Duration) { busyTimeout = d }(busyTimeout)
+	busyTimeout = 100 * time.Millisecond
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "dncctl.db")
+	holder, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	adder, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer adder.Close()
+	waited := 0
+	adder.OnWait(func() { waited++ })
+
+	locked, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		done <- holder.inTx(ctx, func(*sql.Tx) error {
+			close(locked)
+			<-release
+			return nil
+		})
+	}()
+	<-locked
+	time.AfterFunc(time.Second, func() { close(release) }) // ten busy timeouts
+	if _, err := adder.Add(ctx, []Entry{{List: scrub.ListOptOut, E164: "+34612345678", Channel: scrub.ChannelAll}}, time.Now(), "ana"); err != nil {
+		t.Fatalf("add while another process writes: %v", err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if waited != 1 {
+		t.Errorf("OnWait called %d times, want once", waited)
 	}
 }

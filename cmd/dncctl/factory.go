@@ -54,7 +54,7 @@ func (f *factory) OpenStore(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.warnIfShared(st.Path())
+	f.prepare(st)
 	st.SetActor(store.Actor{Command: f.Command, User: f.User()})
 	return st, nil
 }
@@ -71,7 +71,7 @@ func (f *factory) OpenExistingStore(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.warnIfShared(st.Path())
+	f.prepare(st)
 	st.SetActor(store.Actor{Command: f.Command, User: f.User()})
 	return st, nil
 }
@@ -90,7 +90,7 @@ func (f *factory) OpenStoreToCheck(ctx context.Context, allowEmpty bool) (*store
 	if err != nil {
 		return nil, err
 	}
-	f.warnIfShared(st.Path())
+	f.prepare(st)
 	suppressing, err := st.HasSuppressions(ctx)
 	if err != nil {
 		st.Close()
@@ -101,6 +101,16 @@ func (f *factory) OpenStoreToCheck(ctx context.Context, allowEmpty bool) (*store
 		return nil, fmt.Errorf("store %s holds no opt-out or blacklist entries, so nothing would be suppressed: add your lists first, point --db at your store, or pass --allow-empty-store", f.StorePath())
 	}
 	return st, nil
+}
+
+// prepare readies an opened store for this command: the warning of a
+// store others can read, and the note shown when a change waits for
+// another process writing to the store.
+func (f *factory) prepare(st *store.Store) {
+	f.warnIfShared(st.Path())
+	st.OnWait(func() {
+		fmt.Fprintf(f.IO.ErrOut, "Waiting for another dncctl that is writing to the store %s (an import?)...\n", st.Path())
+	})
 }
 
 // warnIfShared warns, once, when others than the owner may read or write
