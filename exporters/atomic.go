@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"hash"
 	"os"
-	"path/filepath"
+
+	"github.com/dncctl/dncctl/internal/tempfile"
 )
 
 // AtomicFile is a file written under a temporary name beside its final one,
@@ -25,7 +26,7 @@ type AtomicFile struct {
 // CreateAtomic starts an atomic file that will be named final. The temporary
 // file is in the same directory, so that the rename is atomic.
 func CreateAtomic(final string) (*AtomicFile, error) {
-	f, err := os.CreateTemp(filepath.Dir(final), "."+filepath.Base(final)+".tmp-*")
+	f, err := tempfile.Create(final)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", final, unwrapPath(err))
 	}

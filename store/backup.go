@@ -23,6 +23,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/dncctl/dncctl/internal/tempfile"
 	"github.com/dncctl/dncctl/scrub"
 )
 
@@ -250,7 +251,7 @@ func Backup(ctx context.Context, path, target string, overwrite bool) (*CheckRep
 			return nil, fmt.Errorf("back up to %s: %w", target, fs.ErrExist)
 		}
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".tmp-*")
+	tmp, err := tempfile.Create(target)
 	if err != nil {
 		return nil, fmt.Errorf("back up to %s: %w", target, err)
 	}

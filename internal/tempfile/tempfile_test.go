@@ -1,0 +1,78 @@
+package tempfile
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// deadPID is the pid of a process that has exited.
+func deadPID(t *testing.T) int {
+	cmd := exec.Command("true")
+	if err := cmd.Run(); err != nil {
+		t.Skip("cannot run true:", err)
+	}
+	return cmd.Process.Pid
+}
+
+func TestSweep(t *testing.T) {
+	dir := t.TempDir()
+	final := filepath.Join(dir, "leads.clean.csv")
+	dead := strconv.Itoa(deadPID(t))
+	live := strconv.Itoa(os.Getpid())
+	old := time.Now().Add(-time.Hour)
+	files := map[string]time.Time{
+		".leads.clean.csv.tmp-" + dead + "-111":          old,        // a killed run's: swept
+		".leads.clean.csv.tmp-" + dead + "-222":          time.Now(), // too recent: kept
+		".leads.clean.csv.tmp-" + live + "-333":          old,        // a running writer's: kept
+		".leads.clean.csv.tmp-444":                       old,        // no pid (older dncctl): kept
+		".other.csv.tmp-" + dead + "-555":                old,        // another final name: kept
+		".leads.clean.csv.tmp-" + dead + "-666.previous": old,        // moved aside, final missing: put back
+	}
+	for name, mtime := range files {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(name), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := Sweep(final); n != 1 {
+		t.Errorf("Sweep restored %d files, want 1", n)
+	}
+	for name := range files {
+		_, err := os.Stat(filepath.Join(dir, name))
+		gone := os.IsNotExist(err)
+		wantGone := name == ".leads.clean.csv.tmp-"+dead+"-111" || name == ".leads.clean.csv.tmp-"+dead+"-666.previous"
+		if gone != wantGone {
+			t.Errorf("%s: gone = %v, want %v", name, gone, wantGone)
+		}
+	}
+	if b, err := os.ReadFile(final); err != nil || string(b) != ".leads.clean.csv.tmp-"+dead+"-666.previous" {
+		t.Errorf("final = %q, %v; want the file moved aside, put back", b, err)
+	}
+	// With the final name present, a file moved aside is only removed.
+	prev := filepath.Join(dir, ".leads.clean.csv.tmp-"+dead+"-777.previous")
+	if err := os.WriteFile(prev, []byte("old list"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(prev, old, old)
+	f, err := Create(final)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if _, err := os.Stat(prev); !os.IsNotExist(err) {
+		t.Errorf("%s kept beside its final name", prev)
+	}
+	if want := ".leads.clean.csv.tmp-" + live + "-"; filepath.Base(f.Name())[:len(want)] != want {
+		t.Errorf("Create made %s, want a name starting %s", f.Name(), want)
+	}
+	if info, _ := os.Stat(f.Name()); info.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", info.Mode().Perm())
+	}
+}
