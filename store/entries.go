@@ -432,6 +432,11 @@ func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.H
 	if err != nil {
 		return nil, nil, fmt.Errorf("load the review queue from %s: %w", s.path, err)
 	}
+	var active int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE removed_at IS NULL AND list = 'optout'`).Scan(&active); err != nil {
+		return nil, nil, fmt.Errorf("load lists from %s: %w", s.path, err)
+	}
+	idx.Reserve(active)
 	tallies := listTallies{}
 	if err = indexEntriesIn(ctx, tx, idx, tallies); err != nil {
 		return nil, nil, fmt.Errorf("load lists from %s: %w", s.path, err)
