@@ -136,7 +136,7 @@ type Decider struct {
 	index *Index
 	// clean is where each number was first written clean, keyed as
 	// numberSet keys its numbers: a million of them hold no pointers.
-	clean     map[uint64]origin
+	clean     seenSet
 	cleanText map[string]origin // numbers numberKey refuses
 	files     []string          // origin.file indexes it
 	// norms are the normalizers of the regions rows have stated, by region:
@@ -183,7 +183,7 @@ func (o origin) row() int  { return int(o & (1<<originRowBits - 1)) }
 
 // NewDecider returns a Decider for one run.
 func NewDecider(n *Normalizer, idx *Index) *Decider {
-	d := &Decider{norm: n, index: idx, clean: map[uint64]origin{}, cleanText: map[string]origin{}}
+	d := &Decider{norm: n, index: idx, cleanText: map[string]origin{}}
 	d.norms.Store(n.Region(), n)
 	return d
 }
@@ -295,7 +295,7 @@ func (d *Decider) decided(dec Decision, file string, row int) Decision {
 	var first origin
 	var seen bool
 	if keyed {
-		first, seen = d.clean[key]
+		first, seen = d.clean.get(key)
 	} else {
 		first, seen = d.cleanText[dec.Number.E164]
 	}
@@ -307,7 +307,7 @@ func (d *Decider) decided(dec Decision, file string, row int) Decision {
 	}
 	o := makeOrigin(len(d.files)-1, row)
 	if keyed {
-		d.clean[key] = o
+		d.clean.put(key, o)
 	} else {
 		d.cleanText[dec.Number.E164] = o
 	}
