@@ -59,13 +59,41 @@ func (s *Store) Add(ctx context.Context, entries []Entry, at time.Time, by strin
 	return res.Added, err
 }
 
+// Entries is a list of n entries given one by index, for an import too large
+// to hold as []Entry: a million store.Entry values took some 300 MB, when
+// an import's entries differ only in their number.
+type Entries struct {
+	N  int
+	At func(i int) Entry
+}
+
+// EntriesOf is Entries for a slice.
+func EntriesOf(es []Entry) Entries { return Entries{N: len(es), At: func(i int) Entry { return es[i] }} }
+
+// AddAll is Add for entries given by index.
+func (s *Store) AddAll(ctx context.Context, entries Entries, at time.Time, by string) (added []bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		audit, err := s.newAuditor(ctx, tx, at)
+		if err != nil {
+			return err
+		}
+		defer audit.close()
+		added, err = addIn(ctx, tx, audit, entries, at, by)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return added, nil
+}
+
 // addIn inserts entries in tx; see Add. It inserts them a hundred to a
 // statement, and writes their audit records as many: a statement costs
 // far more than a row in SQLite, and an import may hold a million.
-func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries []Entry, at time.Time, by string) ([]bool, error) {
-	added := make([]bool, len(entries))
+func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries Entries, at time.Time, by string) ([]bool, error) {
+	added := make([]bool, entries.N)
 	stamp := at.UTC().Format(timeFormat)
-	if len(entries) > 10000 {
+	if entries.N > 10000 {
 		if err := bulkCache(ctx, tx); err != nil {
 			return nil, err
 		}
@@ -73,8 +101,12 @@ func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries []Entry, at 
 	audit.batch()
 	ins := batchInserter{tx: tx}
 	defer ins.close()
-	for start := 0; start < len(entries); start += addBatch {
-		batch := entries[start:min(start+addBatch, len(entries))]
+	batch := make([]Entry, 0, addBatch)
+	for start := 0; start < entries.N; start += addBatch {
+		batch = batch[:0]
+		for i := start; i < min(start+addBatch, entries.N); i++ {
+			batch = append(batch, entries.At(i))
+		}
 		inserted, err := ins.insert(ctx, batch, at, stamp, by)
 		if err != nil {
 			// The failed statement undid its own rows: insert them one by

@@ -73,7 +73,7 @@ func (s *Store) Apply(ctx context.Context, c Changes, at time.Time, by string) (
 			return err
 		}
 		defer audit.close()
-		if res.Added, err = addIn(ctx, tx, audit, c.Add, at, by); err != nil {
+		if res.Added, err = addIn(ctx, tx, audit, EntriesOf(c.Add), at, by); err != nil {
 			return err
 		}
 		res.Flagged, err = flagIn(ctx, tx, audit, c.Flag, at, by)
@@ -263,7 +263,7 @@ func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at ti
 		if to == scrub.ListOptOut {
 			e.Channel = r.Channel
 		}
-		added, err := addIn(ctx, tx, audit, []Entry{e}, at, by)
+		added, err := addIn(ctx, tx, audit, EntriesOf([]Entry{e}), at, by)
 		if err != nil {
 			return fmt.Errorf("approve review %d: %w", r.ID, err)
 		}

@@ -119,10 +119,15 @@ func (e *entryFlags) channels(list scrub.List) ([]scrub.Channel, error) {
 func (e *entryFlags) entries(list scrub.List, e164 string, channels []scrub.Channel, expires time.Time) []store.Entry {
 	out := make([]store.Entry, len(channels))
 	for i, c := range channels {
-		out[i] = store.Entry{List: list, E164: e164, Channel: c, Tag: e.Tag, Reason: e.Reason, Source: e.Source,
-			Campaign: e.Campaign, ExpiresAt: expires, Prefix: e.Prefix}
+		out[i] = e.entry(list, e164, c, expires)
 	}
 	return out
+}
+
+// entry is the entry of e164 on list for one channel, as the flags say.
+func (e *entryFlags) entry(list scrub.List, e164 string, channel scrub.Channel, expires time.Time) store.Entry {
+	return store.Entry{List: list, E164: e164, Channel: channel, Tag: e.Tag, Reason: e.Reason, Source: e.Source,
+		Campaign: e.Campaign, ExpiresAt: expires, Prefix: e.Prefix}
 }
 
 // expiry parses --expires at now.
