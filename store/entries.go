@@ -68,7 +68,9 @@ type Entries struct {
 }
 
 // EntriesOf is Entries for a slice.
-func EntriesOf(es []Entry) Entries { return Entries{N: len(es), At: func(i int) Entry { return es[i] }} }
+func EntriesOf(es []Entry) Entries {
+	return Entries{N: len(es), At: func(i int) Entry { return es[i] }}
+}
 
 // AddAll is Add for entries given by index.
 func (s *Store) AddAll(ctx context.Context, entries Entries, at time.Time, by string) (added []bool, err error) {
