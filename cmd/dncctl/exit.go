@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 )
 
 // Exit codes. Every command's help lists the ones it uses.
@@ -64,16 +65,42 @@ func run(args []string, io *iostreams) (code int) {
 
 	root := newRootCmd(newFactory(io))
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	result := make(chan error, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				result <- &internalError{r}
+			}
+		}()
+		result <- root.ExecuteContext(ctx)
+	}()
+	var err error
+	select {
+	case err = <-result:
+	case <-ctx.Done(): // a signal: the command stops at its next row
+		select {
+		case err = <-result:
+		case <-time.After(stopGrace):
+			// It is blocked, most likely reading a pipe that sends nothing.
+			// Nothing is under a final name until the run succeeds, the store
+			// rolls back what it had not committed, and its temporary files
+			// are swept by the next run that writes the same names.
+			s, _ := caught.Load().(os.Signal)
+			fmt.Fprintf(io.ErrOut, "Interrupted (%v) while blocked (waiting for input?): stopped without cleaning up; nothing was written under a final name.\n", s)
+			return signalCode(s)
+		}
+	}
 	if err == nil {
 		return exitOK
 	}
+	var internal *internalError
+	if errors.As(err, &internal) {
+		fmt.Fprintf(io.ErrOut, "Error: internal error (a bug in dncctl %s, please report it): %v\n", version, internal.v)
+		return exitFailed
+	}
 	if s, ok := caught.Load().(os.Signal); ok {
 		fmt.Fprintf(io.ErrOut, "Interrupted (%v): nothing was written under a final name.\n", s)
-		if s == syscall.SIGTERM {
-			return exitTerminated
-		}
-		return exitInterrupted
+		return signalCode(s)
 	}
 	var exit *exitError
 	if errors.As(err, &exit) {
@@ -92,6 +119,23 @@ func run(args []string, io *iostreams) (code int) {
 	fmt.Fprintf(io.ErrOut, "Error: %s\n", maskNumbers(err.Error()))
 	return exitFailed
 }
+
+// stopGrace is how long a command has, after SIGINT or SIGTERM, to stop
+// on its own and clean up before run gives up on it.
+var stopGrace = 3 * time.Second
+
+func signalCode(s os.Signal) int {
+	if s == syscall.SIGTERM {
+		return exitTerminated
+	}
+	return exitInterrupted
+}
+
+// internalError is a panic in a command, which run reports as a bug
+// rather than a stack trace.
+type internalError struct{ v any }
+
+func (e *internalError) Error() string { return fmt.Sprint(e.v) }
 
 // isCobraUsageError recognizes the errors cobra makes for a bad command line;
 // it has no types for them.

@@ -95,3 +95,53 @@ func writeLeads(t *testing.T, path string, rows int) {
 		t.Fatal(err)
 	}
 }
+
+// TestInterruptWhileBlocked sends SIGTERM to a scrub blocked reading its
+// standard input from a pipe that sends nothing: it must still stop
+// promptly with 143 and leave no output under a final name.
+func TestInterruptWhileBlocked(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := dncctlBinary(t)
+	out := filepath.Join(dir, "out")
+	if err := os.Mkdir(out, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "scrub", "-", "--region", "ES", "--out-dir", out, "--db", filepath.Join(dir, "store.db"), "--allow-empty-store")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// A header and one row, then nothing: the scrub waits for more.
+	fmt.Fprintf(stdin, "name,phone\nAna,612345678\n")
+	time.Sleep(500 * time.Millisecond)
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	err = cmd.Wait()
+	var exitErr *exec.ExitError
+	if !errors.As(err, &exitErr) || exitErr.ExitCode() != exitTerminated {
+		t.Fatalf("exit: %v, want %d; stderr:\n%s", err, exitTerminated, stderr.String())
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("took %v to stop", took)
+	}
+	if !strings.Contains(stderr.String(), "Interrupted") {
+		t.Errorf("stderr does not say it was interrupted:\n%s", stderr.String())
+	}
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if !strings.Contains(e.Name(), ".tmp-") {
+			t.Errorf("left under a final name: %s", e.Name())
+		}
+	}
+}
