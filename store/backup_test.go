@@ -510,18 +510,20 @@ func TestRestoreRefuses(t *testing.T) {
 	}
 }
 
-// oldStore makes a store of schema version 1..version at path, holding
-// one opt-out, as an older dncctl left it.
-func oldStore(t *testing.T, path string, version int) {
+// oldStore makes a store of schema version 1..version at path, as an older
+// dncctl left it, holding what stmts insert (one opt-out if none).
+func oldStore(t *testing.T, path string, version int, stmts ...string) {
 	t.Helper()
 	steps, err := migrationSteps()
 	if err != nil {
 		t.Fatal(err)
 	}
-	stmts := append([]string{}, steps[:version]...)
-	stmts = append(stmts, "PRAGMA application_id = "+strconv.Itoa(applicationID), "PRAGMA user_version = "+strconv.Itoa(version),
-		`INSERT INTO entries (list, e164, channel, added_at) VALUES ('optout', '+34612345678', 'all', '2026-01-02T03:04:05Z')`)
-	execOn(t, path, stmts...)
+	if len(stmts) == 0 {
+		stmts = []string{`INSERT INTO entries (list, e164, channel, added_at) VALUES ('optout', '+34612345678', 'all', '2026-01-02T03:04:05Z')`}
+	}
+	all := append([]string{}, steps[:version]...)
+	all = append(all, "PRAGMA application_id = "+strconv.Itoa(applicationID), "PRAGMA user_version = "+strconv.Itoa(version))
+	execOn(t, path, append(all, stmts...)...)
 }
 
 // An older backup is accepted, and upgraded so that its new audit log

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -16,24 +14,8 @@ import (
 func TestUpgradeFromVersion1(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v1, err := migrations.ReadFile("migrations/0001_init.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{string(v1),
-		"PRAGMA application_id = " + strconv.Itoa(applicationID), "PRAGMA user_version = 1",
-		`INSERT INTO entries (list, e164, channel, reason, source, added_at, added_by)
-		 VALUES ('optout', '+34612345678', 'all', 'asked', 'customer', '2026-01-02T03:04:05Z', 'ana')`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	db.Close()
+	oldStore(t, path, 1, `INSERT INTO entries (list, e164, channel, reason, source, added_at, added_by)
+		 VALUES ('optout', '+34612345678', 'all', 'asked', 'customer', '2026-01-02T03:04:05Z', 'ana')`)
 
 	s, err := Open(ctx, path)
 	if err != nil {

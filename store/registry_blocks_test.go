@@ -136,28 +136,9 @@ func TestRegistryBlocksMatchModel(t *testing.T) {
 func TestUpgradeRegistryNumbersToBlocks(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v10.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	steps, err := migrationSteps()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, step := range steps[:10] {
-		if _, err := db.Exec(step); err != nil {
-			t.Fatal(err)
-		}
-	}
-	stmts := []string{"PRAGMA application_id = " + strconv.Itoa(applicationID), "PRAGMA user_version = 10",
+	oldStore(t, path, 10,
 		`INSERT INTO registries (name, region, count, last_full_at) VALUES ('us-dnc', 'US', 3, '2026-11-01T00:00:00Z'), ('zz', '', 1, '2026-11-02T00:00:00Z')`,
-		`INSERT INTO registry_numbers (registry, number) VALUES ('us-dnc', 12125550100), ('us-dnc', 12125550101), ('us-dnc', 13105550100), ('zz', 12125550101)`}
-	for _, q := range stmts {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	db.Close()
+		`INSERT INTO registry_numbers (registry, number) VALUES ('us-dnc', 12125550100), ('us-dnc', 12125550101), ('us-dnc', 13105550100), ('zz', 12125550101)`)
 
 	s, err := Open(ctx, path)
 	if err != nil {

@@ -66,6 +66,14 @@ type Applied struct {
 
 // Apply makes changes in one transaction, with their audit records.
 func (s *Store) Apply(ctx context.Context, c Changes, at time.Time, by string) (Applied, error) {
+	return s.ApplyThen(ctx, c, at, by, nil)
+}
+
+// ApplyThen is Apply, calling beforeCommit (when not nil) with what was new
+// before the transaction commits: an error from it rolls the changes back.
+// An import whose report says what was new writes it to disk there, so that
+// a full disk fails the import instead of leaving it recorded unreported.
+func (s *Store) ApplyThen(ctx context.Context, c Changes, at time.Time, by string, beforeCommit func(Applied) error) (Applied, error) {
 	var res Applied
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		audit, err := s.newAuditor(ctx, tx, at)
@@ -76,8 +84,13 @@ func (s *Store) Apply(ctx context.Context, c Changes, at time.Time, by string) (
 		if res.Added, err = addIn(ctx, tx, audit, EntriesOf(c.Add), at, by); err != nil {
 			return err
 		}
-		res.Flagged, err = flagIn(ctx, tx, audit, c.Flag, at, by)
-		return err
+		if res.Flagged, err = flagIn(ctx, tx, audit, c.Flag, at, by); err != nil {
+			return err
+		}
+		if beforeCommit != nil {
+			return beforeCommit(res)
+		}
+		return nil
 	})
 	if err != nil {
 		return Applied{}, err
