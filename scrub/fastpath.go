@@ -420,9 +420,12 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 		return Number{}, false
 	}
 	e164 := "+" + strconv.Itoa(cc) + nsn
-	zones, _ := t.zoneLookup(e164)
-	if len(zones) == 1 && zones[0] == "Etc/Unknown" {
-		zones = nil
+	var zones []string
+	if !n.noZones {
+		zones, _ = t.zoneLookup(e164)
+		if len(zones) == 1 && zones[0] == "Etc/Unknown" {
+			zones = nil
+		}
 	}
 	return Number{E164: e164, Type: TypeName(typ), Region: region.id, Timezones: zones}, true
 }

@@ -66,6 +66,16 @@ func (e *InvalidError) Error() string { return e.Detail }
 type Normalizer struct {
 	region   string // default region for numbers written without a country code; "" for none
 	slowOnly bool   // skip the fast path: the differential test's reference
+	noZones  bool   // leave Number.Timezones empty (see WithoutZones)
+}
+
+// WithoutZones returns a normalizer like n that does not look up a number's
+// time zones: an import of lists needs only the E.164 form, and the lookup
+// was a sixth of a registry import's time.
+func (n *Normalizer) WithoutZones() *Normalizer {
+	c := *n
+	c.noZones = true
+	return &c
 }
 
 // NewNormalizer returns a Normalizer whose default region is region (an ISO
@@ -154,9 +164,12 @@ func (n *Normalizer) parse(raw, s string) (Number, error) {
 	if !phonenumbers.IsValidNumber(num) {
 		return Number{}, &InvalidError{Raw: raw, Detail: invalidDetail(num)}
 	}
-	zones, _ := phonenumbers.GetTimezonesForNumber(num)
-	if len(zones) == 1 && zones[0] == "Etc/Unknown" {
-		zones = nil
+	var zones []string
+	if !n.noZones {
+		zones, _ = phonenumbers.GetTimezonesForNumber(num)
+		if len(zones) == 1 && zones[0] == "Etc/Unknown" {
+			zones = nil
+		}
 	}
 	return Number{
 		E164:      phonenumbers.Format(num, phonenumbers.E164),

@@ -98,6 +98,7 @@ func runListImport(ctx context.Context, opts *listImportOptions) error {
 	if err != nil {
 		return &usageError{err: fmt.Errorf("--region: %w", err)}
 	}
+	norm = norm.WithoutZones()
 	if opts.File == "-" {
 		return usageErrorf("import reads a file, not standard input")
 	}

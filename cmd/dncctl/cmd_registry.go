@@ -142,7 +142,7 @@ func runRegistryImport(ctx context.Context, opts *registryImportOptions) error {
 	if norm.Region() != normRegion(opts.Region) {
 		norm, _ = scrub.NewNormalizer(opts.Region)
 	}
-	lines := &registryLines{opts: opts, norm: norm, refusedPath: refusedPath}
+	lines := &registryLines{opts: opts, norm: norm.WithoutZones(), refusedPath: refusedPath}
 	next := lines.start(ctx)
 	if opts.AllowShrink {
 		st.AllowShrink()

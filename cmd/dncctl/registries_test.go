@@ -1,6 +1,7 @@
 package main
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -37,6 +38,15 @@ func TestCheckRegistries(t *testing.T) {
 		stale, err := checkRegistries(rules, sum, tc.regs, now, true)
 		if err != nil || len(stale) != 1 || stale[0] != tc.want {
 			t.Errorf("--allow-stale: %q, %v", stale, err)
+		}
+	}
+}
+
+func TestRegistryFields(t *testing.T) {
+	for _, line := range []string{"207,7671082", "2077671082", ",207,,767|1082;", "a\tb", "207,", ",207", "x;y;z", ""} {
+		want := strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ';' || r == '\t' || r == '|' })
+		if got := registryFields(line); !slices.Equal(got, want) {
+			t.Errorf("registryFields(%q) = %q, want %q", line, got, want)
 		}
 	}
 }

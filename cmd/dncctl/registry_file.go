@@ -165,7 +165,7 @@ func (b *lineBatch) parse(norm *scrub.Normalizer, hashed, changes bool) {
 // parseRegistryLine reads one line: the change, or why the line is refused,
 // or an error that must stop the import.
 func parseRegistryLine(text string, norm *scrub.Normalizer, hashed, changes bool) (store.RegistryChange, string, error) {
-	fields := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\t' || r == '|' })
+	fields := registryFields(text)
 	for i := range fields {
 		fields[i] = strings.TrimSpace(fields[i])
 	}
@@ -204,6 +204,22 @@ func parseRegistryLine(text string, norm *scrub.Normalizer, hashed, changes bool
 	}
 	c.E164 = num.E164
 	return c, "", nil
+}
+
+// registryFields splits a line at commas, semicolons, tabs and bars,
+// dropping empty fields, as strings.FieldsFunc does; a line of one or two
+// fields (most of them) costs no allocation but the slice.
+func registryFields(text string) []string {
+	isSep := func(r rune) bool { return r == ',' || r == ';' || r == '\t' || r == '|' }
+	if text == "" {
+		return nil
+	}
+	if i := strings.IndexAny(text, ",;\t|"); i < 0 {
+		return []string{text}
+	} else if j := strings.IndexAny(text[i+1:], ",;\t|"); j < 0 && i > 0 && i < len(text)-1 {
+		return []string{text[:i], text[i+1:]}
+	}
+	return strings.FieldsFunc(text, isSep)
 }
 
 // openRegistryFile returns the readers of a plain, gzip or zip file.
