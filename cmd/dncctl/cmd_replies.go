@@ -173,22 +173,27 @@ func runReplies(ctx context.Context, opts *repliesOptions) error {
 		return err
 	}
 	defer report.Abort()
-	applied, err := st.Apply(ctx, changes, now, opts.User())
+	counts := map[string]int{}
+	// The report goes to disk (under its temporary name) inside the
+	// store's transaction, once it is known what was new: a full disk
+	// then rolls the replies back instead of recording them unreported.
+	_, err = st.ApplyThen(ctx, changes, now, opts.User(), func(applied store.Applied) error {
+		for _, r := range replies {
+			switch {
+			case r.add >= 0 && !applied.Added[r.add]:
+				r.outcome = "already_opted_out"
+			case r.flg >= 0 && !applied.Flagged[r.flg]:
+				r.outcome = "already_flagged"
+			}
+			counts[r.outcome]++
+		}
+		return writeReplyReport(report, opts.File, replies)
+	})
 	if err != nil {
 		return err
 	}
-	counts := map[string]int{}
-	for _, r := range replies {
-		switch {
-		case r.add >= 0 && !applied.Added[r.add]:
-			r.outcome = "already_opted_out"
-		case r.flg >= 0 && !applied.Flagged[r.flg]:
-			r.outcome = "already_flagged"
-		}
-		counts[r.outcome]++
-	}
-	if err := writeReplyReport(report, opts.File, replies); err != nil {
-		return fmt.Errorf("the replies were recorded, but the report was not written: %w", err)
+	if err := report.Commit(); err != nil {
+		return fmt.Errorf("the replies were recorded, but the report was not put in place: %w", err)
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "Report: %s\n", reportPath)
 	fmt.Fprintf(opts.IO.Out, "%s: %d replies: %d opted out (%d already), %d to review (%d already), %d START after STOP (not applied), %d START, %d other, %d refused\n",
@@ -297,7 +302,8 @@ func createReplyReport(opts *repliesOptions) (exporters.Writer, string, error) {
 	return w, path, err
 }
 
-// writeReplyReport writes every reply with its outcome, and commits the report.
+// writeReplyReport writes every reply with its outcome, and the report to
+// disk under its temporary name; Commit then puts it in place.
 func writeReplyReport(w exporters.Writer, file string, replies []*reply) error {
 	for _, r := range replies {
 		at := ""
@@ -308,5 +314,6 @@ func writeReplyReport(w exporters.Writer, file string, replies []*reply) error {
 			return err
 		}
 	}
-	return w.Commit()
+	_, err := exporters.FinishAll(w)
+	return err
 }

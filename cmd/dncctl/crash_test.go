@@ -710,6 +710,11 @@ func faultFixture(t *testing.T, bin string) string {
 		reg[i] = "+34" + reg[i]
 	}
 	write("reg.txt", append(reg, "garbage"))
+	replies := []string{"from,message,received_at"}
+	for i, n := range g.many(20) {
+		replies = append(replies, fmt.Sprintf("%s,%s,2026-11-20 09:%02d:00", n, []string{"STOP", "please stop texting me"}[i%2], i))
+	}
+	write("replies.csv", replies)
 	return dir
 }
 
@@ -736,6 +741,7 @@ func TestUnwritableOutputs(t *testing.T) {
 				{"scrub report", []string{"scrub", "leads.csv", "--region", "ES", "--out-dir", "out", "--report", filepath.Join(bad, "r.xlsx")}},
 				{"optout import", []string{"optout", "import", "opts.txt", "--region", "ES", "--refused", filepath.Join(bad, "refused.csv")}},
 				{"registry import", []string{"registry", "import", "es", "reg.txt", "--region", "ES", "--full", "--refused", filepath.Join(bad, "refused.csv")}},
+				{"optout import-replies", []string{"optout", "import-replies", "replies.csv", "--region", "ES", "--report", filepath.Join(bad, "replies.csv")}},
 				{"db backup", []string{"db", "backup", filepath.Join(bad, "backup.db")}},
 				{"nightly", []string{"--config", "n.yaml", "nightly", "--settle", "0s"}},
 			} {
