@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite" // also registers the "sqlite" driver
@@ -55,7 +56,8 @@ type Store struct {
 	allowShrink bool
 	// waiting, if set, is called once when a change has to wait for
 	// another process writing to the store (see begin).
-	waiting func()
+	waiting     func()
+	waitingOnce sync.Once
 }
 
 // OnWait sets what is done, once, when a change waits for another process
@@ -205,8 +207,7 @@ func (s *Store) begin(ctx context.Context) (*sql.Tx, error) {
 			return nil, fmt.Errorf("another process has been writing to the store for over %s: %w", maxWriteWait, err)
 		}
 		if s.waiting != nil {
-			s.waiting()
-			s.waiting = nil
+			s.waitingOnce.Do(s.waiting)
 		}
 		select {
 		case <-ctx.Done():
