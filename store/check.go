@@ -23,8 +23,8 @@ const maxInParams = 500
 // The index it returns answers for those numbers exactly as LoadIndex's
 // would; for any other number it may miss entries.
 //
-// One entry of each hasher is loaded too, so that an HMAC key not given
-// fails as it does in LoadIndex. suppressions reports whether any entry in
+// An HMAC key not given fails as it does in LoadIndex: when an entry made
+// with it applies to the run. suppressions reports whether any entry in
 // scope could suppress a number (what Index.Suppressions says of a whole
 // index).
 func (s *Store) LoadIndexFor(ctx context.Context, scope scrub.Scope, numbers []string, keys ...scrub.HashKey) (idx *scrub.Index, suppressions bool, err error) {
@@ -39,9 +39,19 @@ func (s *Store) LoadIndexFor(ctx context.Context, scope scrub.Scope, numbers []s
 	if err != nil {
 		return nil, false, fmt.Errorf("load the review queue from %s: %w", s.path, err)
 	}
-	hashers, sample, err := storeHashers(ctx, tx, keys)
+	hashers, missing, err := storeHashers(ctx, tx, keys)
 	if err != nil {
 		return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
+	}
+	// A hash kind and key whose key was not given: its entries are added
+	// until one applies to the run and fails, as in LoadIndex. One entry
+	// of it would not do: it may be another campaign's, or expired.
+	for _, m := range missing {
+		if err := indexEntriesWhere(ctx, tx, "hash_kind = ? AND hash_key = ?", m, func(_ int64, e scrub.Entry, _ string) error {
+			return idx.Add(e)
+		}); err != nil {
+			return nil, false, err
+		}
 	}
 	var texts []any
 	seen := map[string]bool{}
@@ -75,12 +85,6 @@ func (s *Store) LoadIndexFor(ctx context.Context, scope scrub.Scope, numbers []s
 			return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
 		}
 	}
-	for chunk := range slices.Chunk(sample, maxInParams) {
-		where := "id IN (?" + strings.Repeat(", ?", len(chunk)-1) + ")"
-		if err := indexEntriesWhere(ctx, tx, where, chunk, collect); err != nil {
-			return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
-		}
-	}
 	slices.SortFunc(rows, func(a, b row) int { return int(a.id - b.id) })
 	rows = slices.CompactFunc(rows, func(a, b row) bool { return a.id == b.id })
 	for _, r := range rows {
@@ -96,30 +100,29 @@ func (s *Store) LoadIndexFor(ctx context.Context, scope scrub.Scope, numbers []s
 }
 
 // storeHashers returns a hasher for each hash kind and key the active
-// hashed entries use (those whose key was given), and the id of one entry
-// of each, key given or not.
-func storeHashers(ctx context.Context, db querier, keys []scrub.HashKey) ([]*scrub.Hasher, []any, error) {
-	rows, err := db.QueryContext(ctx, `SELECT hash_kind, hash_key, min(id) FROM entries
-		WHERE removed_at IS NULL AND hash_kind != '' GROUP BY hash_kind, hash_key`)
+// hashed entries use whose key was given, and the kinds and keys (as query
+// arguments) whose key was not.
+func storeHashers(ctx context.Context, db querier, keys []scrub.HashKey) ([]*scrub.Hasher, [][]any, error) {
+	rows, err := db.QueryContext(ctx, `SELECT DISTINCT hash_kind, hash_key FROM entries
+		WHERE removed_at IS NULL AND hash_kind != ''`)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
 	var hashers []*scrub.Hasher
-	var sample []any
+	var missing [][]any
 	for rows.Next() {
 		var kind scrub.HashKind
 		var fingerprint string
-		var id int64
-		if err := rows.Scan(&kind, &fingerprint, &id); err != nil {
+		if err := rows.Scan(&kind, &fingerprint); err != nil {
 			return nil, nil, err
 		}
-		sample = append(sample, id)
 		var key *scrub.HashKey
 		if kind.Keyed() {
 			i := slices.IndexFunc(keys, func(k scrub.HashKey) bool { return k.Fingerprint() == fingerprint })
 			if i < 0 {
-				continue // the sample entry fails the load
+				missing = append(missing, []any{string(kind), fingerprint})
+				continue
 			}
 			key = &keys[i]
 		}
@@ -129,7 +132,7 @@ func storeHashers(ctx context.Context, db querier, keys []scrub.HashKey) ([]*scr
 		}
 		hashers = append(hashers, h)
 	}
-	return hashers, sample, rows.Err()
+	return hashers, missing, rows.Err()
 }
 
 // anySuppression reports whether an active entry in scope could stop a

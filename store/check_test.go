@@ -99,3 +99,40 @@ func TestLoadIndexForSuppressions(t *testing.T) {
 		}
 	}
 }
+
+// Without an HMAC key, LoadIndexFor fails exactly when LoadIndex does: when
+// an entry made with that key applies to the run, even if the store's
+// first entry under the key is another campaign's or has expired.
+func TestLoadIndexForMissingKeyLikeLoadIndex(t *testing.T) {
+	ctx := context.Background()
+	key := hashKey(t, hashKeyText)
+	other := hashKey(t, "another-partner-key-0123456789abcdef")
+	hasher, err := scrub.NewHasher(scrub.HashHMACSHA256, &key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, first := range map[string]Entry{
+		"another campaign's first": {Campaign: "brand-b"},
+		"an expired one first":     {ExpiresAt: t0.Add(time.Hour)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := openTest(t)
+			first.List, first.E164, first.Channel = scrub.ListOptOut, hasher.Hash("+34600000000"), scrub.ChannelAll
+			first.Hash, first.HashKey = scrub.HashHMACSHA256, key.Fingerprint()
+			mustAdd(t, s, t0, first,
+				Entry{List: scrub.ListOptOut, E164: hashedHMAC, Channel: scrub.ChannelAll, Hash: scrub.HashHMACSHA256, HashKey: key.Fingerprint()})
+			scope := scrub.Scope{Channel: scrub.ChannelVoice, Campaign: "brand-a", Now: t0.Add(2 * time.Hour)}
+			var missing *scrub.MissingKeyError
+			if _, err := s.LoadIndex(ctx, scope, other); !errors.As(err, &missing) {
+				t.Fatalf("LoadIndex without the key: %v, want a MissingKeyError", err)
+			}
+			if _, _, err := s.LoadIndexFor(ctx, scope, []string{hashedNumber}, other); !errors.As(err, &missing) {
+				t.Errorf("LoadIndexFor without the key: %v, want a MissingKeyError", err)
+			}
+			idx, _, err := s.LoadIndexFor(ctx, scope, []string{hashedNumber}, key)
+			if err != nil || idx.Find(hashedNumber).OptOut == nil {
+				t.Errorf("with the key: %v, Find = %s; want the opt-out", err, describeMatch(idx.Find(hashedNumber)))
+			}
+		})
+	}
+}

@@ -3,8 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/dncctl/dncctl/scrub"
 )
@@ -110,12 +114,13 @@ func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries Entries, at 
 			batch = append(batch, entries.At(i))
 		}
 		inserted, err := ins.insert(ctx, batch, at, stamp, by)
+		if isConstraint(err) {
+			// The schema refused an entry, and the failed statement undid its
+			// own rows: insert them one by one, to name the entry.
+			inserted, err = insertEach(ctx, tx, batch, at, stamp, by)
+		}
 		if err != nil {
-			// The failed statement undid its own rows: insert them one by
-			// one, to name the entry that fails.
-			if inserted, err = insertEach(ctx, tx, batch, at, stamp, by); err != nil {
-				return nil, err
-			}
+			return nil, err
 		}
 		for i, e := range batch {
 			k := activeKeyOf(e)
@@ -160,6 +165,13 @@ func addValues(e Entry, at time.Time, stamp, by string) []any {
 const insertEntries = `INSERT INTO entries
 	(list, e164, channel, tag, reason, source, added_at, added_by, campaign, expires_at, prefix, evidence, hash_kind, hash_key)
 	VALUES `
+
+// isConstraint reports whether err is SQLite refusing a row (a CHECK, NOT
+// NULL or such): only then may the rest of the transaction go on.
+func isConstraint(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+}
 
 // batchInserter inserts entries many to a statement, keeping the
 // statement of a full batch prepared: SQLite parses it once.
