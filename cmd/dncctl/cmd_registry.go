@@ -303,18 +303,29 @@ func (l *registryLines) start(ctx context.Context) func() (store.RegistryChange,
 		}
 		for _, file := range l.opts.Files {
 			stopped := false
-			err := readRegistryFile(file, l.norm, l.opts.Hashed, l.opts.Changes,
+			// Once the store has stopped taking changes, nothing more is held:
+			// the reading stops when stop cancels ctx.
+			err := readRegistryFile(ctx, file, l.norm, l.opts.Hashed, l.opts.Changes,
 				func(c store.RegistryChange) {
+					if stopped {
+						return
+					}
 					l.read++
 					if held = append(held, c); len(held) == 1024 {
-						stopped = stopped || !flush()
+						stopped = !flush()
 					}
 				},
 				func(r registryLine) {
+					if stopped {
+						return
+					}
 					l.read++
 					l.refused++
-					if err := l.writeRefused(r); err != nil && !stopped {
-						stopped = !flush() || !send(changeBatch{err: err})
+					if err := l.writeRefused(r); err != nil {
+						if flush() {
+							send(changeBatch{err: err})
+						}
+						stopped = true
 					}
 				})
 			if err != nil {

@@ -1,6 +1,11 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -48,5 +53,36 @@ func TestRegistryFields(t *testing.T) {
 		if got := registryFields(line); !slices.Equal(got, want) {
 			t.Errorf("registryFields(%q) = %q, want %q", line, got, want)
 		}
+	}
+}
+
+// Once its import stops (the store failed, or SIGINT), a registry file is
+// read no further: the lines still parsed are a few batches, not the file.
+func TestReadRegistryFileStops(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "reg.txt")
+	var b strings.Builder
+	for i := range 200_000 {
+		fmt.Fprintf(&b, "212,555%04d\n", i%10000)
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	norm, err := scrub.NewNormalizer("US")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	added := 0
+	err = readRegistryFile(ctx, path, norm, false, false, func(store.RegistryChange) {
+		if added++; added == 1 {
+			cancel()
+		}
+	}, func(registryLine) {})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+	if added > 20_000 {
+		t.Errorf("%d lines handed on after the import stopped", added)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"compress/gzip"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -31,7 +32,7 @@ type registryLine struct {
 // flag (A, D, add, delete) in change lists. Lines that are not a valid
 // number are refused, never dropped unsaid. A hashed registry's lines hold
 // a hash (64 hex digits) instead of a number.
-func readRegistryFile(path string, norm *scrub.Normalizer, hashed, changes bool, add func(store.RegistryChange), refuse func(registryLine)) error {
+func readRegistryFile(ctx context.Context, path string, norm *scrub.Normalizer, hashed, changes bool, add func(store.RegistryChange), refuse func(registryLine)) error {
 	readers, closeAll, err := openRegistryFile(path)
 	if err != nil {
 		return err
@@ -69,11 +70,15 @@ func readRegistryFile(path string, norm *scrub.Normalizer, hashed, changes bool,
 			case order <- b:
 			case <-quit:
 				return false
+			case <-ctx.Done():
+				return false
 			}
 			if parse {
 				select {
 				case work <- b:
 				case <-quit:
+					return false
+				case <-ctx.Done():
 					return false
 				}
 			}
@@ -110,7 +115,11 @@ func readRegistryFile(path string, norm *scrub.Normalizer, hashed, changes bool,
 		}
 	})
 	for b := range order {
-		<-b.done
+		select {
+		case <-b.done:
+		case <-ctx.Done(): // the import has stopped: read no further
+			return ctx.Err()
+		}
 		for i, p := range b.out {
 			switch {
 			case p.err != nil:
