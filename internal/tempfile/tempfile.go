@@ -37,9 +37,16 @@ func prefix(final string) string { return "." + filepath.Base(final) + ".tmp-" }
 // many it put back.
 func Sweep(final string) (restored int) {
 	dir := filepath.Dir(final)
-	names, _ := filepath.Glob(filepath.Join(dir, globEscape(prefix(final))+"*"))
-	for _, name := range names {
-		pid, ok := writerPID(strings.TrimPrefix(filepath.Base(name), prefix(final)))
+	// Read the directory itself: a glob would take brackets or stars in
+	// its name as patterns, and reach into another directory.
+	entries, _ := os.ReadDir(dir)
+	for _, entry := range entries {
+		rest, mine := strings.CutPrefix(entry.Name(), prefix(final))
+		if !mine {
+			continue
+		}
+		name := filepath.Join(dir, entry.Name())
+		pid, ok := writerPID(rest)
 		info, err := os.Lstat(name)
 		if !ok || err != nil || !info.Mode().IsRegular() || alive(pid) || time.Since(info.ModTime()) < Settle {
 			continue
@@ -71,9 +78,4 @@ func writerPID(rest string) (int, bool) {
 func alive(pid int) bool {
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
-}
-
-func globEscape(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
-	return r.Replace(s)
 }

@@ -76,3 +76,34 @@ func TestSweep(t *testing.T) {
 		t.Errorf("mode %v, want 0600", info.Mode().Perm())
 	}
 }
+
+// A directory whose name is a glob pattern sweeps only itself: "out [1]"
+// must not reach into "out 1".
+func TestSweepGlobDirectory(t *testing.T) {
+	root := t.TempDir()
+	mine, other := filepath.Join(root, "out [1]"), filepath.Join(root, "out 1")
+	for _, d := range []string{mine, other} {
+		if err := os.Mkdir(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dead := strconv.Itoa(deadPID(t))
+	old := time.Now().Add(-time.Hour)
+	prev := filepath.Join(other, ".clean.csv.tmp-"+dead+"-1.previous")
+	tmp := filepath.Join(other, ".clean.csv.tmp-"+dead+"-2")
+	for _, p := range []string{prev, tmp} {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		os.Chtimes(p, old, old)
+	}
+	Sweep(filepath.Join(mine, "clean.csv"))
+	for _, p := range []string{prev, tmp} {
+		if _, err := os.Stat(p); err != nil {
+			t.Errorf("%s: %v (another directory's file)", p, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(mine, "clean.csv")); err == nil {
+		t.Errorf("another directory's list was put back under %s", mine)
+	}
+}
