@@ -26,6 +26,11 @@ type AtomicFile struct {
 // CreateAtomic starts an atomic file that will be named final. The temporary
 // file is in the same directory, so that the rename is atomic.
 func CreateAtomic(final string) (*AtomicFile, error) {
+	// Known now, not at the rename: an import's report is renamed after the
+	// store has committed, when failing could no longer undo anything.
+	if info, err := os.Stat(final); err == nil && info.IsDir() {
+		return nil, fmt.Errorf("create %s: a directory of that name is in the way", final)
+	}
 	f, err := tempfile.Create(final)
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", final, unwrapPath(err))

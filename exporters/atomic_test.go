@@ -258,3 +258,19 @@ func TestWriteFile(t *testing.T) {
 		t.Errorf("directory holds %v", got)
 	}
 }
+
+// An output whose name is a directory is refused when it is created, before
+// anything it reports on is recorded, not when it is renamed.
+func TestCreateAtomicRefusesDirectory(t *testing.T) {
+	dir := t.TempDir()
+	final := filepath.Join(dir, "report.csv")
+	if err := os.Mkdir(final, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CreateAtomic(final); err == nil || !strings.Contains(err.Error(), "a directory of that name is in the way") {
+		t.Fatalf("CreateAtomic(a directory) = %v, want an error saying so", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left in %s: %v", dir, entries)
+	}
+}

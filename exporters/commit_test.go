@@ -59,13 +59,15 @@ func TestCommitAllInstallsEverything(t *testing.T) {
 	}
 }
 
-// A directory where the last output goes: nothing is installed, nothing is
-// left behind, the previous files are untouched.
+// A directory made where the last output goes while it was written (one
+// already there is refused by CreateAtomic): nothing is installed, nothing
+// is left behind, the previous files are untouched.
 func TestCommitAllDirectoryInTheWay(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.csv"), []byte("old a"), 0o600)
+	outputs := newOutputs(t, dir, "a.csv", "b.csv", "c.csv")
 	os.Mkdir(filepath.Join(dir, "c.csv"), 0o700)
-	err := CommitAll(newOutputs(t, dir, "a.csv", "b.csv", "c.csv")...)
+	err := CommitAll(outputs...)
 	if err == nil || !strings.Contains(err.Error(), "c.csv: a directory of that name is in the way") {
 		t.Fatalf("err = %v", err)
 	}
