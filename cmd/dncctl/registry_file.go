@@ -62,25 +62,23 @@ func readRegistryFile(ctx context.Context, path string, norm *scrub.Normalizer, 
 		defer close(order)
 		defer close(work)
 		b := newLineBatch()
+		put := func(ch chan<- *lineBatch) bool {
+			select {
+			case ch <- b:
+				return true
+			case <-quit:
+			case <-ctx.Done():
+			}
+			return false
+		}
+		// send queues the batch in order, and for a worker to parse unless
+		// it holds only an error.
 		send := func(parse bool) bool {
 			if !parse {
 				close(b.done)
 			}
-			select {
-			case order <- b:
-			case <-quit:
+			if !put(order) || parse && !put(work) {
 				return false
-			case <-ctx.Done():
-				return false
-			}
-			if parse {
-				select {
-				case work <- b:
-				case <-quit:
-					return false
-				case <-ctx.Done():
-					return false
-				}
 			}
 			b = newLineBatch()
 			return true
