@@ -200,7 +200,7 @@ func (d *Decider) normalizerFor(region string) *Normalizer {
 	if n, ok := d.norms.Load(region); ok {
 		return n.(*Normalizer)
 	}
-	n, _ := d.norms.LoadOrStore(region, &Normalizer{region: region})
+	n, _ := d.norms.LoadOrStore(region, newNormalizer(region))
 	return n.(*Normalizer)
 }
 

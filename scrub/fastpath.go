@@ -63,12 +63,13 @@ type fastRegion struct {
 // digit string, or a regular expression when the metadata needs one.
 type prefixRule struct {
 	literal string
+	whole   []int          // the match of a literal, made once (match returns it, read-only)
 	re      *regexp.Regexp // anchored; nil for a literal
 }
 
 func newPrefixRule(pattern string, literalOK bool) (prefixRule, error) {
 	if literalOK && strings.Trim(pattern, "0123456789") == "" {
-		return prefixRule{literal: pattern}, nil
+		return prefixRule{literal: pattern, whole: []int{0, len(pattern)}}, nil
 	}
 	re, err := regexp.Compile("^(?:" + pattern + ")")
 	return prefixRule{re: re}, err
@@ -84,23 +85,33 @@ func (p prefixRule) match(s string) []int {
 		return p.re.FindStringSubmatchIndex(s)
 	}
 	if strings.HasPrefix(s, p.literal) {
-		return []int{0, len(p.literal)}
+		return p.whole
 	}
 	return nil
 }
 
 type fastTables struct {
-	regions    map[string]*lazyRegion
-	ccRegions  map[int][]string
-	ccNonGeo   map[int]bool
-	ccKnown    [1000]bool // calling codes have at most three digits
-	metaByID   map[string]*phonenumbers.PhoneMetadata
-	zoneLookup func(string) ([]string, error)
+	regions map[string]*lazyRegion
+	// codes are the regions of each calling code (at most three digits),
+	// in libphonenumber's order; nil for an unknown code, and a nil region
+	// for a non-geographic one ("001"), which the fast path leaves alone.
+	codes [1000][]*lazyRegion
 }
 
 type lazyRegion struct {
+	meta   *phonenumbers.PhoneMetadata
 	once   sync.Once
 	region *fastRegion // nil when it cannot be compiled
+}
+
+// get returns the region compiled, or nil when the fast path cannot serve
+// it (or r is nil).
+func (r *lazyRegion) get() *fastRegion {
+	if r == nil {
+		return nil
+	}
+	r.once.Do(func() { r.region = compileRegion(r.meta) })
+	return r.region
 }
 
 var (
@@ -108,43 +119,27 @@ var (
 	fast     *fastTables
 )
 
+func fastTablesLoaded() *fastTables {
+	fastOnce.Do(loadFastTables)
+	return fast
+}
+
 func loadFastTables() {
-	t := &fastTables{
-		regions:    map[string]*lazyRegion{},
-		ccRegions:  map[int][]string{},
-		ccNonGeo:   map[int]bool{},
-		metaByID:   map[string]*phonenumbers.PhoneMetadata{},
-		zoneLookup: phonenumbers.GetTimezonesForPrefix,
-	}
+	t := &fastTables{regions: map[string]*lazyRegion{}}
 	coll, err := phonenumbers.MetadataCollection()
 	if err == nil {
 		for _, m := range coll.GetMetadata() {
 			if m.GetId() != "001" {
-				t.metaByID[m.GetId()] = m
-				t.regions[m.GetId()] = &lazyRegion{}
+				t.regions[m.GetId()] = &lazyRegion{meta: m}
 			}
 		}
 	}
 	for cc := range phonenumbers.GetSupportedCallingCodes() {
-		t.ccKnown[cc] = true
-		regions := phonenumbers.GetRegionCodesForCountryCode(cc)
-		t.ccRegions[cc] = regions
-		if len(regions) == 1 && regions[0] == "001" {
-			t.ccNonGeo[cc] = true
+		for _, id := range phonenumbers.GetRegionCodesForCountryCode(cc) {
+			t.codes[cc] = append(t.codes[cc], t.regions[id]) // nil for "001"
 		}
 	}
 	fast = t
-}
-
-// region returns the compiled metadata for an ISO region code, or nil when
-// the fast path cannot serve it.
-func (t *fastTables) region(id string) *fastRegion {
-	lr := t.regions[id]
-	if lr == nil {
-		return nil
-	}
-	lr.once.Do(func() { lr.region = compileRegion(t.metaByID[id]) })
-	return lr.region
 }
 
 func compileRegion(m *phonenumbers.PhoneMetadata) *fastRegion {
@@ -303,35 +298,42 @@ func (t *fastTables) extractCountryCode(digits string) (int, string) {
 	cc := 0
 	for i := 1; i <= 3 && i <= len(digits); i++ {
 		cc = cc*10 + int(digits[i-1]-'0')
-		if t.ccKnown[cc] {
+		if t.codes[cc] != nil {
 			return cc, digits[i:]
 		}
 	}
 	return 0, ""
 }
 
-// regionForNumber is GetRegionCodeForNumber; ok is false when a region it
-// would look at cannot be served here.
-func (t *fastTables) regionForNumber(cc int, nsn string) (*fastRegion, bool) {
-	ids := t.ccRegions[cc]
-	if len(ids) == 1 {
-		r := t.region(ids[0])
-		return r, r != nil
-	}
-	for _, id := range ids {
-		r := t.region(id)
+// regionAndType is GetRegionCodeForNumber and GetNumberType: the region
+// the national number belongs to among its calling code's, and its type
+// there; nil when none, or when a region it would look at cannot be
+// served here.
+func (t *fastTables) regionAndType(cc int, nsn string) (*fastRegion, phonenumbers.PhoneNumberType) {
+	regions := t.codes[cc]
+	if len(regions) == 1 {
+		r := regions[0].get()
 		if r == nil {
-			return nil, false
+			return nil, phonenumbers.UNKNOWN
 		}
-		if r.leading != nil {
+		return r, r.numberType(nsn)
+	}
+	for _, lr := range regions {
+		r := lr.get()
+		switch {
+		case r == nil:
+			return nil, phonenumbers.UNKNOWN
+		case r.leading != nil:
 			if r.leading.matchPrefix(nsn) {
-				return r, true
+				return r, r.numberType(nsn)
 			}
-		} else if r.numberType(nsn) != phonenumbers.UNKNOWN {
-			return r, true
+		default:
+			if typ := r.numberType(nsn); typ != phonenumbers.UNKNOWN {
+				return r, typ
+			}
 		}
 	}
-	return nil, true
+	return nil, phonenumbers.UNKNOWN
 }
 
 // fastParse does what parse does for a valid number in the common shapes,
@@ -363,10 +365,9 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 	if len(digits) < 3 {
 		return Number{}, false
 	}
-	fastOnce.Do(loadFastTables)
-	t := fast
+	t := fastTablesLoaded()
 	d := string(digits)
-	var def *fastRegion // the default region's metadata; nil for none
+	def := n.def.get() // the default region's metadata; nil for none
 	if n.region == "" {
 		switch {
 		case plus:
@@ -375,7 +376,7 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 		default:
 			return Number{}, false
 		}
-	} else if def = t.region(n.region); def == nil {
+	} else if def == nil {
 		return Number{}, false
 	}
 
@@ -385,12 +386,14 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 	}
 	meta := def
 	if cc != 0 {
-		ids := t.ccRegions[cc]
-		if t.ccNonGeo[cc] {
+		// The calling code's main region, unless it is the default one; a
+		// non-geographic code (no region) is left to the slow path.
+		main := t.codes[cc][0]
+		if main == nil {
 			return Number{}, false
 		}
-		if ids[0] != n.region {
-			if meta = t.region(ids[0]); meta == nil {
+		if main != n.def {
+			if meta = main.get(); meta == nil {
 				return Number{}, false
 			}
 		}
@@ -411,23 +414,14 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 		return Number{}, false
 	}
 
-	region, ok := t.regionForNumber(cc, nsn)
-	if !ok || region == nil || region.cc != cc {
+	// IsValidNumberForRegion also asks that the region's calling code be
+	// cc: every region libphonenumber lists for a code has that code.
+	region, typ := t.regionAndType(cc, nsn)
+	if region == nil || typ == phonenumbers.UNKNOWN {
 		return Number{}, false
 	}
-	typ := region.numberType(nsn)
-	if typ == phonenumbers.UNKNOWN {
-		return Number{}, false
-	}
-	e164 := "+" + strconv.Itoa(cc) + nsn
-	var zones []string
-	if !n.noZones {
-		zones, _ = t.zoneLookup(e164)
-		if len(zones) == 1 && zones[0] == "Etc/Unknown" {
-			zones = nil
-		}
-	}
-	return Number{E164: e164, Type: TypeName(typ), Region: region.id, Timezones: zones}, true
+	e164 := "+" + region.ccDigits + nsn
+	return Number{E164: e164, Type: TypeName(typ), Region: region.id, Timezones: n.zones(e164)}, true
 }
 
 // countryCode is maybeExtractCountryCode on the digits of a number: the

@@ -123,18 +123,8 @@ func compareFastSlow(pair [2]*Normalizer, raw string, failures *sync.Map) (serve
 	if slowErr != nil {
 		return false, false
 	}
-	_, served = pair[0].fastParse(fastPathInput(raw))
+	_, served = pair[0].fastParse(dropTrunkZero(prepare(raw)))
 	return served, true
-}
-
-// fastPathInput is what Normalize hands to parse for a plainly written raw
-// value, to ask whether the fast path served it.
-func fastPathInput(raw string) string {
-	s := strings.TrimFunc(raw, isSpace)
-	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
-		s = s[4:]
-	}
-	return dropTrunkZero(extensionWords.Replace(s))
 }
 
 // fuzzCorpus reads the two-string entries of a fuzz target's corpus.

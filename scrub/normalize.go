@@ -41,18 +41,6 @@ const maxExtensionDigits = 6
 var extensionWords = strings.NewReplacer("转", " ext. ", "轉", " ext. ", "分机", " ext. ", "分機", " ext. ",
 	"内线", " ext. ", "內線", " ext. ", "extensión", " ext. ", "Extensión", " ext. ", "anexo", " ext. ", "Anexo", " ext. ")
 
-// mayHaveExtensionWord reports whether s could hold one of extensionWords:
-// all but "anexo" have a byte outside ASCII. It spares the replacer's cost
-// on the plain numbers that are nearly every row.
-func mayHaveExtensionWord(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return true
-		}
-	}
-	return strings.Contains(s, "nexo")
-}
-
 // InvalidError says why a non-empty value is not a usable phone number.
 type InvalidError struct {
 	Raw    string
@@ -64,9 +52,19 @@ func (e *InvalidError) Error() string { return e.Detail }
 // Normalizer turns phone numbers as people write them into E.164.
 // It is safe for concurrent use.
 type Normalizer struct {
-	region   string // default region for numbers written without a country code; "" for none
-	slowOnly bool   // skip the fast path: the differential test's reference
-	noZones  bool   // leave Number.Timezones empty (see WithoutZones)
+	region   string      // default region for numbers written without a country code; "" for none
+	def      *lazyRegion // the fast path's metadata of region; nil for none
+	slowOnly bool        // skip the fast path: the differential test's reference
+	noZones  bool        // leave Number.Timezones empty (see WithoutZones)
+}
+
+// newNormalizer is a Normalizer for a known region (or "").
+func newNormalizer(region string) *Normalizer {
+	n := &Normalizer{region: region}
+	if region != "" {
+		n.def = fastTablesLoaded().regions[region]
+	}
+	return n
 }
 
 // WithoutZones returns a normalizer like n that does not look up a number's
@@ -85,7 +83,7 @@ func NewNormalizer(region string) (*Normalizer, error) {
 	if region != "" && !IsKnownRegion(region) {
 		return nil, fmt.Errorf("unknown region %q (want an ISO 3166 code such as ES, CN or US)", region)
 	}
-	return &Normalizer{region: region}, nil
+	return newNormalizer(region), nil
 }
 
 // Region is the default region, or "" if there is none.
@@ -100,19 +98,20 @@ func IsKnownRegion(region string) bool {
 // Normalize parses raw. It returns ErrNoPhone for an empty value and an
 // *InvalidError for a value that is not a valid number.
 func (n *Normalizer) Normalize(raw string) (Number, error) {
-	s := strings.TrimFunc(raw, isSpace)
+	s := prepare(raw)
 	if s == "" {
 		return Number{}, ErrNoPhone
 	}
-	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
-		s = s[4:]
+	// A plainly written number (digits and punctuation) needs none of the
+	// rewrites below, which only touch letters and other characters: the
+	// fast path answers it first, or leaves it to the slow path.
+	if num, ok := n.fastParse(dropTrunkZero(s)); ok {
+		return n.checked(raw, s, num)
 	}
-	if strings.ContainsAny(s, "eE") && scientific.MatchString(s) {
+	if scientific.MatchString(s) {
 		return Number{}, ErrPrecisionLost
 	}
-	if mayHaveExtensionWord(s) {
-		s = extensionWords.Replace(s)
-	}
+	s = extensionWords.Replace(s)
 	num, err := n.parse(raw, dropTrunkZero(s))
 	if err != nil && strings.Contains(s, "(0)") {
 		// Italy and San Marino keep the 0 after the country code: +39 (0)6… is +39 06….
@@ -123,6 +122,20 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 	if err != nil {
 		return Number{}, err
 	}
+	return n.checked(raw, s, num)
+}
+
+// prepare is raw without the spaces around it and a "tel:" scheme.
+func prepare(raw string) string {
+	s := strings.TrimFunc(raw, isSpace)
+	if len(s) > 4 && strings.EqualFold(s[:4], "tel:") {
+		s = s[4:]
+	}
+	return s
+}
+
+// checked refuses a number read from s that hides another one.
+func (n *Normalizer) checked(raw, s string, num Number) (Number, error) {
 	if len(num.Extension) > maxExtensionDigits {
 		return Number{}, &InvalidError{Raw: raw, Detail: "extension " + num.Extension + " is too long for an extension: several numbers in one cell?"}
 	}
@@ -134,10 +147,9 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 	return num, nil
 }
 
+// parse is libphonenumber's reading of s, with dncctl's fallbacks: the
+// slow path.
 func (n *Normalizer) parse(raw, s string) (Number, error) {
-	if num, ok := n.fastParse(s); ok {
-		return num, nil
-	}
 	international := hasInternationalPrefix(s)
 	region := n.region
 	if region == "" {
@@ -164,20 +176,27 @@ func (n *Normalizer) parse(raw, s string) (Number, error) {
 	if !phonenumbers.IsValidNumber(num) {
 		return Number{}, &InvalidError{Raw: raw, Detail: invalidDetail(num)}
 	}
-	var zones []string
-	if !n.noZones {
-		zones, _ = phonenumbers.GetTimezonesForNumber(num)
-		if len(zones) == 1 && zones[0] == "Etc/Unknown" {
-			zones = nil
-		}
-	}
+	e164 := phonenumbers.Format(num, phonenumbers.E164)
 	return Number{
-		E164:      phonenumbers.Format(num, phonenumbers.E164),
+		E164:      e164,
 		Type:      TypeName(phonenumbers.GetNumberType(num)),
 		Region:    phonenumbers.GetRegionCodeForNumber(num),
 		Extension: num.GetExtension(),
-		Timezones: zones,
+		Timezones: n.zones(e164),
 	}, nil
+}
+
+// zones are the IANA zones libphonenumber gives a number (what
+// GetTimezonesForNumber looks up), none when unknown or not wanted.
+func (n *Normalizer) zones(e164 string) []string {
+	if n.noZones {
+		return nil
+	}
+	zones, _ := phonenumbers.GetTimezonesForPrefix(e164)
+	if len(zones) == 1 && zones[0] == "Etc/Unknown" {
+		return nil
+	}
+	return zones
 }
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' }
