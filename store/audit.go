@@ -59,7 +59,7 @@ type auditor struct {
 	// import writes them a hundred to a statement.
 	held    []any
 	batched bool
-	full    *sql.Stmt // the INSERT of a full batch, once prepared
+	insert  multiRow // the held records' INSERT
 }
 
 // auditBatch is how many records one INSERT writes while batched.
@@ -72,26 +72,30 @@ func (s *Store) newAuditor(ctx context.Context, tx *sql.Tx, at time.Time) (*audi
 		return nil, fmt.Errorf("read the audit log: %w", err)
 	}
 	a.next++
-	if a.stmt, err = tx.PrepareContext(ctx, `INSERT INTO audit (id, at, command, os_user, action, list, e164, detail, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`); err != nil {
+	a.insert = multiRow{tx: tx, head: `INSERT INTO audit (id, at, command, os_user, action, list, e164, detail, prev_hash, hash) VALUES `,
+		columns: auditColumns, rows: auditBatch}
+	if a.stmt, err = tx.PrepareContext(ctx, a.insert.sql(1)); err != nil {
 		return nil, err
 	}
 	return a, nil
 }
 
+const auditColumns = 10
+
 func (a *auditor) record(ctx context.Context, action, list, e164, detail string) error {
 	r := AuditRecord{ID: a.next, At: a.at, Command: a.actor.Command, User: a.actor.User, Action: action, List: list, E164: e164, Detail: detail, PrevHash: a.prev}
 	r.Hash = hashOf(r)
-	values := []any{r.ID, r.At.UTC().Format(timeFormat), r.Command, r.User, r.Action, r.List, r.E164, r.Detail, r.PrevHash, r.Hash}
 	a.prev, a.next = r.Hash, a.next+1
+	a.held = append(a.held, r.ID, r.At.UTC().Format(timeFormat), r.Command, r.User, r.Action, r.List, r.E164, r.Detail, r.PrevHash, r.Hash)
 	if !a.batched {
-		if _, err := a.stmt.ExecContext(ctx, values...); err != nil {
+		_, err := a.stmt.ExecContext(ctx, a.held...)
+		a.held = a.held[:0]
+		if err != nil {
 			return fmt.Errorf("append to the audit log: %w", err)
 		}
 		return nil
 	}
-	a.held = append(a.held, values...)
-	if len(a.held) >= auditBatch*len(values) {
+	if len(a.held) >= auditBatch*auditColumns {
 		return a.writeHeld(ctx)
 	}
 	return nil
@@ -109,42 +113,20 @@ func (a *auditor) flush(ctx context.Context) error {
 }
 
 func (a *auditor) writeHeld(ctx context.Context) error {
-	const columns = 10
-	for len(a.held) > 0 {
-		n := min(len(a.held), auditBatch*columns)
-		q := `INSERT INTO audit (id, at, command, os_user, action, list, e164, detail, prev_hash, hash) VALUES ` + placeholders(n/columns, columns)
-		var err error
-		switch {
-		case n < auditBatch*columns:
-			_, err = a.tx.ExecContext(ctx, q, a.held[:n]...)
-		case a.full == nil:
-			if a.full, err = a.tx.PrepareContext(ctx, q); err != nil {
-				break
-			}
-			fallthrough
-		default:
-			_, err = a.full.ExecContext(ctx, a.held[:n]...)
-		}
-		if err != nil {
+	for done := 0; done < len(a.held); {
+		n := min(len(a.held)-done, auditBatch*auditColumns)
+		if err := a.insert.exec(ctx, a.held[done:done+n]); err != nil {
 			return fmt.Errorf("append to the audit log: %w", err)
 		}
-		a.held = a.held[n:]
+		done += n
 	}
-	a.held = nil
+	a.held = a.held[:0]
 	return nil
-}
-
-// placeholders is "(?, ?), (?, ?)" for rows of columns.
-func placeholders(rows, columns int) string {
-	row := "(?" + strings.Repeat(", ?", columns-1) + ")"
-	return row + strings.Repeat(", "+row, rows-1)
 }
 
 func (a *auditor) close() {
 	a.stmt.Close()
-	if a.full != nil {
-		a.full.Close()
-	}
+	a.insert.close()
 }
 
 // AuditQuery selects audit records.

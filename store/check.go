@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/dncctl/dncctl/scrub"
 )
@@ -28,17 +26,11 @@ const maxInParams = 500
 // scope could suppress a number (what Index.Suppressions says of a whole
 // index).
 func (s *Store) LoadIndexFor(ctx context.Context, scope scrub.Scope, numbers []string, keys ...scrub.HashKey) (idx *scrub.Index, suppressions bool, err error) {
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, idx, err := s.beginIndex(ctx, scope, keys)
 	if err != nil {
-		return nil, false, fmt.Errorf("load lists from %s: begin: %w", s.path, err)
+		return nil, false, err
 	}
 	defer tx.Rollback()
-	idx = scrub.NewScopedIndex(scope)
-	idx.UseKeys(keys...)
-	err = pendingReviews(ctx, tx, func(p scrub.Pending) error { idx.AddPending(p); return nil })
-	if err != nil {
-		return nil, false, fmt.Errorf("load the review queue from %s: %w", s.path, err)
-	}
 	hashers, missing, err := storeHashers(ctx, tx, keys)
 	if err != nil {
 		return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
@@ -80,7 +72,7 @@ func (s *Store) LoadIndexFor(ctx context.Context, scope scrub.Scope, numbers []s
 		return nil
 	}
 	for chunk := range slices.Chunk(texts, maxInParams) {
-		where := "e164 IN (?" + strings.Repeat(", ?", len(chunk)-1) + ")"
+		where := "e164 IN " + placeholders(1, len(chunk))
 		if err := indexEntriesWhere(ctx, tx, where, chunk, collect); err != nil {
 			return nil, false, fmt.Errorf("load lists from %s: %w", s.path, err)
 		}

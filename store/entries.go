@@ -71,8 +71,8 @@ type Entries struct {
 	At func(i int) Entry
 }
 
-// EntriesOf is Entries for a slice.
-func EntriesOf(es []Entry) Entries {
+// entriesOf is Entries for a slice.
+func entriesOf(es []Entry) Entries {
 	return Entries{N: len(es), At: func(i int) Entry { return es[i] }}
 }
 
@@ -105,7 +105,7 @@ func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries Entries, at 
 		}
 	}
 	audit.batch()
-	ins := batchInserter{tx: tx}
+	ins := newBatchInserter(tx)
 	defer ins.close()
 	batch := make([]Entry, 0, addBatch)
 	for start := 0; start < entries.N; start += addBatch {
@@ -153,18 +153,22 @@ func activeKeyOf(e Entry) activeKey {
 	return activeKey{string(e.List), e.E164, string(e.Channel), e.Campaign, e.Prefix}
 }
 
-func addValues(e Entry, at time.Time, stamp, by string) []any {
+// appendValues appends e's row of entries to args.
+func appendValues(args []any, e Entry, at time.Time, stamp, by string) []any {
 	addedAt := stamp
 	if !e.Since.IsZero() && e.Since.Before(at) {
 		addedAt = e.Since.UTC().Format(timeFormat)
 	}
-	return []any{string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, addedAt, by,
-		e.Campaign, nullTime(e.ExpiresAt), e.Prefix, e.Evidence, string(e.Hash), e.HashKey}
+	return append(args, string(e.List), e.E164, string(e.Channel), e.Tag, e.Reason, e.Source, addedAt, by,
+		e.Campaign, nullTime(e.ExpiresAt), e.Prefix, e.Evidence, string(e.Hash), e.HashKey)
 }
 
-const insertEntries = `INSERT INTO entries
+const (
+	insertEntries = `INSERT INTO entries
 	(list, e164, channel, tag, reason, source, added_at, added_by, campaign, expires_at, prefix, evidence, hash_kind, hash_key)
 	VALUES `
+	entryColumns = 14
+)
 
 // isConstraint reports whether err is SQLite refusing a row (a CHECK, NOT
 // NULL or such): only then may the rest of the transaction go on.
@@ -173,62 +177,54 @@ func isConstraint(err error) bool {
 	return errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
 }
 
-// batchInserter inserts entries many to a statement, keeping the
-// statement of a full batch prepared: SQLite parses it once.
+// batchInserter inserts entries a batch to a statement. ON CONFLICT DO
+// NOTHING skips only a number already active (or earlier in the batch);
+// unlike INSERT OR IGNORE it does not also skip an entry a CHECK refuses.
+// RETURNING says which rows were added.
 type batchInserter struct {
-	tx   *sql.Tx
-	full *sql.Stmt
+	stmt     multiRow
+	args     []any
+	inserted map[activeKey]bool
 }
 
-func (b *batchInserter) close() {
-	if b.full != nil {
-		b.full.Close()
+func newBatchInserter(tx *sql.Tx) *batchInserter {
+	return &batchInserter{
+		stmt: multiRow{tx: tx, head: insertEntries, columns: entryColumns, rows: addBatch,
+			tail: ` ON CONFLICT DO NOTHING RETURNING list, e164, channel, campaign, prefix`},
+		inserted: map[activeKey]bool{},
 	}
 }
+
+func (b *batchInserter) close() { b.stmt.close() }
 
 // insert inserts batch in one statement and returns the keys of the rows
-// it added. ON CONFLICT DO NOTHING skips only a number already active (or
-// earlier in the batch); unlike INSERT OR IGNORE it does not also skip an
-// entry a CHECK refuses.
+// it added, valid until the next call.
 func (b *batchInserter) insert(ctx context.Context, batch []Entry, at time.Time, stamp, by string) (map[activeKey]bool, error) {
-	args := make([]any, 0, len(batch)*14)
+	b.args = b.args[:0]
 	for _, e := range batch {
-		args = append(args, addValues(e, at, stamp, by)...)
+		b.args = appendValues(b.args, e, at, stamp, by)
 	}
-	q := insertEntries + placeholders(len(batch), 14) + ` ON CONFLICT DO NOTHING RETURNING list, e164, channel, campaign, prefix`
-	var rows *sql.Rows
-	var err error
-	switch {
-	case len(batch) < addBatch:
-		rows, err = b.tx.QueryContext(ctx, q, args...)
-	case b.full == nil:
-		if b.full, err = b.tx.PrepareContext(ctx, q); err != nil {
-			return nil, err
-		}
-		fallthrough
-	default:
-		rows, err = b.full.QueryContext(ctx, args...)
-	}
+	rows, err := b.stmt.query(ctx, b.args)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	inserted := map[activeKey]bool{}
+	clear(b.inserted)
 	for rows.Next() {
 		var k activeKey
 		if err := rows.Scan(&k.list, &k.e164, &k.channel, &k.campaign, &k.prefix); err != nil {
 			return nil, err
 		}
-		inserted[k] = true
+		b.inserted[k] = true
 	}
-	return inserted, rows.Err()
+	return b.inserted, rows.Err()
 }
 
-// insertEach is insertBatch a row at a time, naming the entry that fails.
+// insertEach is insert a row at a time, naming the entry that fails.
 func insertEach(ctx context.Context, tx *sql.Tx, batch []Entry, at time.Time, stamp, by string) (map[activeKey]bool, error) {
 	inserted := map[activeKey]bool{}
 	for _, e := range batch {
-		res, err := tx.ExecContext(ctx, insertEntries+placeholders(1, 14)+` ON CONFLICT DO NOTHING`, addValues(e, at, stamp, by)...)
+		res, err := tx.ExecContext(ctx, insertEntries+placeholders(1, entryColumns)+` ON CONFLICT DO NOTHING`, appendValues(nil, e, at, stamp, by)...)
 		if err != nil {
 			return nil, fmt.Errorf("add %s to %s: %w", e.E164, e.List, err)
 		}
@@ -464,20 +460,11 @@ func (s *Store) LoadIndexAndStates(ctx context.Context, scope scrub.Scope, keys 
 var testHookIndexRead func()
 
 func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.HashKey, withStates bool) (*scrub.Index, []ListState, error) {
-	// A read-only transaction begins deferred, unlike the store's others
-	// (_txlock=immediate): it takes no write lock, so writers go on, and
-	// every read in it sees the one snapshot taken at its first.
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, idx, err := s.beginIndex(ctx, scope, keys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load lists from %s: begin: %w", s.path, err)
+		return nil, nil, err
 	}
 	defer tx.Rollback()
-	idx := scrub.NewScopedIndex(scope)
-	idx.UseKeys(keys...)
-	err = pendingReviews(ctx, tx, func(p scrub.Pending) error { idx.AddPending(p); return nil })
-	if err != nil {
-		return nil, nil, fmt.Errorf("load the review queue from %s: %w", s.path, err)
-	}
 	var active int
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE removed_at IS NULL AND list = 'optout'`).Scan(&active); err != nil {
 		return nil, nil, fmt.Errorf("load lists from %s: %w", s.path, err)
@@ -498,6 +485,25 @@ func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.H
 		return nil, nil, err
 	}
 	return idx, states, nil
+}
+
+// beginIndex starts the read transaction an index is loaded in, and the
+// index for scope with the review queue in it. A read-only transaction
+// begins deferred, unlike the store's others (_txlock=immediate): it takes
+// no write lock, so writers go on, and every read in it sees the one
+// snapshot taken at its first. The caller rolls it back.
+func (s *Store) beginIndex(ctx context.Context, scope scrub.Scope, keys []scrub.HashKey) (*sql.Tx, *scrub.Index, error) {
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, nil, fmt.Errorf("load lists from %s: begin: %w", s.path, err)
+	}
+	idx := scrub.NewScopedIndex(scope)
+	idx.UseKeys(keys...)
+	if err := pendingReviews(ctx, tx, func(p scrub.Pending) error { idx.AddPending(p); return nil }); err != nil {
+		tx.Rollback()
+		return nil, nil, fmt.Errorf("load the review queue from %s: %w", s.path, err)
+	}
+	return tx, idx, nil
 }
 
 // indexEntriesIn adds every active entry to idx. It reads only what the

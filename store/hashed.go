@@ -61,11 +61,9 @@ func (k registryKind) String() string {
 	return string(k.hash) + " hashes"
 }
 
-// key is the value a change is kept under in the kind's table.
-func (k registryKind) key(c RegistryChange) (any, error) {
-	if k.hash == "" {
-		return numberKey(c.E164)
-	}
+// hashedKey is what a hashed registry keeps a change under: the first
+// hashBytes of its hash.
+func hashedKey(c RegistryChange) ([]byte, error) {
 	h, err := scrub.ParseHash(c.Hash)
 	if err != nil {
 		return nil, fmt.Errorf("registry hash %q: %w", c.Hash, err)

@@ -76,7 +76,7 @@ func (s *Store) streamRegistry(ctx context.Context, name, region string, kind re
 		if err := bulkCache(ctx, tx); err != nil {
 			return err
 		}
-		apply, finish, err := s.registryWriter(ctx, tx, name, kind, full, before)
+		apply, finish, err := registryWriter(ctx, tx, name, kind, full, before)
 		if err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (s *Store) streamRegistry(ctx context.Context, name, region string, kind re
 // registryWriter returns how one change is applied to the registry in tx,
 // and how the changes are finished, giving the count of numbers after:
 // numbers go to blocks (registry_blocks.go), hashes a row each.
-func (s *Store) registryWriter(ctx context.Context, tx *sql.Tx, name string, kind registryKind, full bool, before int) (apply func(RegistryChange) error, finish func() (int, error), err error) {
+func registryWriter(ctx context.Context, tx *sql.Tx, name string, kind registryKind, full bool, before int) (apply func(RegistryChange) error, finish func() (int, error), err error) {
 	if kind.hash == "" {
 		blocks, err := newRegistryBlocks(ctx, tx, name, full)
 		if err != nil {
@@ -168,7 +168,7 @@ func (s *Store) registryWriter(ctx context.Context, tx *sql.Tx, name string, kin
 		return nil, nil, err
 	}
 	apply = func(c RegistryChange) error {
-		h, err := kind.key(c)
+		h, err := hashedKey(c)
 		if err != nil {
 			return err
 		}
@@ -239,6 +239,7 @@ func (s *Store) Registries(ctx context.Context) ([]Registry, error) {
 // read by index (registries are too large to load for a run), unless
 // Preload has held the blocks in memory.
 type RegistryLookup struct {
+	db     *sql.DB
 	stmt   *sql.Stmt
 	hashed *hashedRegistries // nil when no registry is hashed
 
@@ -275,14 +276,14 @@ func (s *Store) NewRegistryLookup(ctx context.Context) (*RegistryLookup, error) 
 		stmt.Close()
 		return nil, err
 	}
-	return &RegistryLookup{stmt: stmt, hashed: hashed}, nil
+	return &RegistryLookup{db: s.db, stmt: stmt, hashed: hashed}, nil
 }
 
 // Preload readies the lookup for many numbers, as a scrub looks up: it
 // reads which blocks exist, and holds the blocks themselves while they fit
 // in maxHeldBlockBytes. A few lookups (dncctl check) are faster without.
-func (l *RegistryLookup) Preload(ctx context.Context, s *Store) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT rb.block, rb.registry, coalesce(r.last_full_at, r.last_change_at, ''), rb.numbers
+func (l *RegistryLookup) Preload(ctx context.Context) error {
+	rows, err := l.db.QueryContext(ctx, `SELECT rb.block, rb.registry, coalesce(r.last_full_at, r.last_change_at, ''), rb.numbers
 		FROM registry_blocks rb JOIN registries r ON r.name = rb.registry ORDER BY rb.block, rb.registry`)
 	if err != nil {
 		return fmt.Errorf("read registries: %w", err)

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 )
 
 // A registry of numbers is kept in blocks: the numbers n with the same
@@ -188,7 +187,7 @@ func (w *registryBlocks) flush(ctx context.Context) error {
 func (w *registryBlocks) read(ctx context.Context, blocks []any) (map[uint64][]byte, error) {
 	args := append([]any{w.name}, blocks...)
 	rows, err := w.tx.QueryContext(ctx, `SELECT block, numbers FROM registry_blocks
-		WHERE registry = ? AND block IN (?`+strings.Repeat(", ?", len(blocks)-1)+`)`, args...)
+		WHERE registry = ? AND block IN `+placeholders(1, len(blocks)), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -155,7 +155,7 @@ func TestUpgradeRegistryNumbersToBlocks(t *testing.T) {
 			t.Fatal(err)
 		}
 		if preload {
-			if err := l.Preload(ctx, s); err != nil {
+			if err := l.Preload(ctx); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -201,7 +201,7 @@ func TestRegistryLookupPreload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pre.Close()
-	if err := pre.Preload(ctx, s); err != nil {
+	if err := pre.Preload(ctx); err != nil {
 		t.Fatal(err)
 	}
 	pre.held = map[uint64][]blockHit{} // as if none had fitted: they are read as needed

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/dncctl/dncctl/scrub"
@@ -81,7 +80,7 @@ func (s *Store) ApplyThen(ctx context.Context, c Changes, at time.Time, by strin
 			return err
 		}
 		defer audit.close()
-		if res.Added, err = addIn(ctx, tx, audit, EntriesOf(c.Add), at, by); err != nil {
+		if res.Added, err = addIn(ctx, tx, audit, entriesOf(c.Add), at, by); err != nil {
 			return err
 		}
 		if res.Flagged, err = flagIn(ctx, tx, audit, c.Flag, at, by); err != nil {
@@ -163,7 +162,7 @@ func reviewsIn(ctx context.Context, db querier, q ReviewQuery, fn func(Review) e
 		FROM reviews WHERE (? = '' OR status = ?)`
 	args := []any{q.Status, q.Status}
 	if len(q.IDs) > 0 {
-		query += ` AND id IN (?` + strings.Repeat(", ?", len(q.IDs)-1) + `)`
+		query += ` AND id IN ` + placeholders(1, len(q.IDs))
 		for _, id := range q.IDs {
 			args = append(args, id)
 		}
@@ -276,7 +275,7 @@ func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at ti
 		if to == scrub.ListOptOut {
 			e.Channel = r.Channel
 		}
-		added, err := addIn(ctx, tx, audit, EntriesOf([]Entry{e}), at, by)
+		added, err := addIn(ctx, tx, audit, entriesOf([]Entry{e}), at, by)
 		if err != nil {
 			return fmt.Errorf("approve review %d: %w", r.ID, err)
 		}

@@ -350,32 +350,27 @@ func (t listTallies) count(list, addedAt string) {
 // and the review queue: a list last changed at its newest addition or
 // removal.
 func (t listTallies) states(ctx context.Context, db querier) ([]ListState, error) {
-	rows, err := db.QueryContext(ctx, `SELECT list, max(max(added_at, removed_at)) FROM entries
+	rows, err := db.QueryContext(ctx, `SELECT list, 0, max(max(added_at, removed_at)) FROM entries
 		WHERE removed_at IS NOT NULL GROUP BY list
-		UNION ALL SELECT 'review', max(max(flagged_at, coalesce(decided_at, ''))) FROM reviews HAVING count(*) > 0`)
+		UNION ALL SELECT 'review', sum(status = 'pending'), max(max(flagged_at, coalesce(decided_at, '')))
+		FROM reviews HAVING count(*) > 0`)
 	if err != nil {
 		return nil, fmt.Errorf("read the lists' state: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var list, last string
-		if err := rows.Scan(&list, &last); err != nil {
+		var active int
+		if err := rows.Scan(&list, &active, &last); err != nil {
 			return nil, fmt.Errorf("read the lists' state: %w", err)
 		}
 		c := t[list]
+		c.active += active // the review queue's pending reviews; 0 for removed entries
 		c.last = max(c.last, last)
 		t[list] = c
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read the lists' state: %w", err)
-	}
-	var pending int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM reviews WHERE status = 'pending'`).Scan(&pending); err != nil {
-		return nil, fmt.Errorf("read the lists' state: %w", err)
-	}
-	if c, ok := t[string(ReviewQueue)]; ok {
-		c.active = pending
-		t[string(ReviewQueue)] = c
 	}
 	lists := append(slices.Clone(scrub.Lists), ReviewQueue)
 	states := make([]ListState, len(lists))

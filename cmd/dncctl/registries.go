@@ -22,7 +22,7 @@ func registryLookup(ctx context.Context, st *store.Store, many bool) (*store.Reg
 	}
 	l, err := st.NewRegistryLookup(ctx)
 	if err == nil && many {
-		if err = l.Preload(ctx, st); err != nil {
+		if err = l.Preload(ctx); err != nil {
 			l.Close()
 		}
 	}
