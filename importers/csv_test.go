@@ -242,8 +242,8 @@ func TestCSVErrors(t *testing.T) {
 	}
 }
 
-// A row of MaxRowBytes is read, whatever the buffers; one longer is
-// refused, naming its row, and only so much of it is read.
+// A row of MaxRowBytes is read, quoted across lines or not; one longer is
+// refused, naming its row.
 func TestRowLimit(t *testing.T) {
 	prefix := "612345678,"
 	for _, tt := range []struct {

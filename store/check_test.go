@@ -130,8 +130,11 @@ func TestLoadIndexForMissingKeyLikeLoadIndex(t *testing.T) {
 				t.Errorf("LoadIndexFor without the key: %v, want a MissingKeyError", err)
 			}
 			idx, _, err := s.LoadIndexFor(ctx, scope, []string{hashedNumber}, key)
-			if err != nil || idx.Find(hashedNumber).OptOut == nil {
-				t.Errorf("with the key: %v, Find = %s; want the opt-out", err, describeMatch(idx.Find(hashedNumber)))
+			if err != nil {
+				t.Fatalf("with the key: %v", err)
+			}
+			if m := idx.Find(hashedNumber); m.OptOut == nil {
+				t.Errorf("with the key: Find = %s; want the opt-out", describeMatch(m))
 			}
 		})
 	}

@@ -210,11 +210,14 @@ func readStore(bin, dir, db string) (storeState, error) {
 	s.Audit, _ = strconv.Atoi(m[1])
 	s.AuditHead = m[2]
 	s.Counts = map[string]int{}
-	if m := checkEntries.FindStringSubmatch(res.stdout); m != nil {
-		for _, part := range strings.Split(m[1], ", ") {
-			list, n, _ := strings.Cut(part, " ")
-			s.Counts[list], _ = strconv.Atoi(n)
-		}
+	m = checkEntries.FindStringSubmatch(res.stdout)
+	if m == nil {
+		// Without the counts, two states would compare equal unread.
+		return s, fmt.Errorf("db check: no entries line:\n%s", res.stdout)
+	}
+	for _, part := range strings.Split(m[1], ", ") {
+		list, n, _ := strings.Cut(part, " ")
+		s.Counts[list], _ = strconv.Atoi(n)
 	}
 	return s, readStoreTables(filepath.Join(dir, db), &s)
 }

@@ -113,9 +113,12 @@ func readRegistryFile(ctx context.Context, path string, norm *scrub.Normalizer, 
 		}
 	})
 	for b := range order {
+		if err := ctx.Err(); err != nil { // the import has stopped: read no further
+			return err
+		}
 		select {
 		case <-b.done:
-		case <-ctx.Done(): // the import has stopped: read no further
+		case <-ctx.Done():
 			return ctx.Err()
 		}
 		for i, p := range b.out {

@@ -18,14 +18,10 @@ import (
 // output, not even a temporary file.
 func TestInterruptLeavesNothing(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds the binary and scrubs a large file")
+		t.Skip("scrubs a large file")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "dncctl")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := dncctlBinary(t)
 	leads := filepath.Join(dir, "leads.csv")
 	writeLeads(t, leads, 400_000)
 
@@ -100,9 +96,6 @@ func writeLeads(t *testing.T, path string, rows int) {
 // standard input from a pipe that sends nothing: it must still stop
 // promptly with 143 and leave no output under a final name.
 func TestInterruptWhileBlocked(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
 	dir := t.TempDir()
 	bin := dncctlBinary(t)
 	out := filepath.Join(dir, "out")
