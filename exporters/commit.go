@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/dncctl/dncctl/internal/tempfile"
 )
 
 // rename is os.Rename; tests replace it to make a rename fail half way.
@@ -64,7 +66,7 @@ func CommitAll(outs ...Output) error {
 		a := o.staged()
 		previous := ""
 		if _, err := os.Lstat(a.final); err == nil {
-			previous = a.f.Name() + ".previous"
+			previous = tempfile.Previous(a.f.Name())
 			if err := rename(a.final, previous); err != nil {
 				undo()
 				abortAll()

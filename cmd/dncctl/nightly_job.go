@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dncctl/dncctl/importers"
+	"github.com/dncctl/dncctl/internal/tempfile"
 	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
@@ -91,8 +92,7 @@ func (r *nightlyRun) cleanTemps(dirs ...string) (restored int) {
 		}
 		kept, _ := filepath.Glob(filepath.Join(dir, previousPattern))
 		for _, prev := range kept {
-			base := filepath.Base(prev)
-			final := filepath.Join(dir, strings.TrimPrefix(base[:strings.LastIndex(base, ".tmp-")], "."))
+			final, _ := tempfile.Final(prev) // the pattern holds ".tmp-"
 			if _, err := os.Stat(final); os.IsNotExist(err) && !r.opts.DryRun {
 				if os.Rename(prev, final) == nil {
 					restored++

@@ -32,6 +32,24 @@ func Create(final string) (*os.File, error) {
 
 func prefix(final string) string { return "." + filepath.Base(final) + ".tmp-" }
 
+// previousSuffix marks where a commit keeps the file it replaces, beside
+// the temporary file replacing it, until every output is in place.
+const previousSuffix = ".previous"
+
+// Previous is the name a commit moves the file temp replaces to.
+func Previous(temp string) string { return temp + previousSuffix }
+
+// Final is the final name a temporary file (or a file moved aside for it)
+// stands for: dir/.leads.csv.tmp-… is dir/leads.csv.
+func Final(temp string) (string, bool) {
+	base := filepath.Base(temp)
+	i := strings.LastIndex(base, ".tmp-")
+	if i < 1 || base[0] != '.' {
+		return "", false
+	}
+	return filepath.Join(filepath.Dir(temp), base[1:i]), true
+}
+
 // Sweep removes the leftovers of killed runs writing final, and puts back
 // a file such a run had moved aside when final is missing. It returns how
 // many it put back.
@@ -51,7 +69,7 @@ func Sweep(final string) (restored int) {
 		if !ok || err != nil || !info.Mode().IsRegular() || alive(pid) || time.Since(info.ModTime()) < Settle {
 			continue
 		}
-		if strings.HasSuffix(name, ".previous") {
+		if strings.HasSuffix(name, previousSuffix) {
 			if _, err := os.Lstat(final); errors.Is(err, os.ErrNotExist) && os.Rename(name, final) == nil {
 				restored++
 				continue

@@ -107,3 +107,20 @@ func TestSweepGlobDirectory(t *testing.T) {
 		t.Errorf("another directory's list was put back under %s", mine)
 	}
 }
+
+func TestFinal(t *testing.T) {
+	for in, want := range map[string]string{
+		"/out/.leads.clean.csv.tmp-12-345":          "/out/leads.clean.csv",
+		"/out/.leads.clean.csv.tmp-12-345.previous": "/out/leads.clean.csv",
+		"/out/.a.tmp-b.csv.tmp-9":                   "/out/a.tmp-b.csv",
+		"/out/leads.csv":                            "",
+		"/out/.tmp-1":                               "",
+	} {
+		if got, ok := Final(in); got != want || ok != (want != "") {
+			t.Errorf("Final(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if got := Previous("/out/.x.tmp-1-2"); got != "/out/.x.tmp-1-2.previous" {
+		t.Errorf("Previous = %q", got)
+	}
+}
