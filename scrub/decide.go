@@ -291,25 +291,19 @@ func (d *Decider) decided(dec Decision, file string, row int) Decision {
 	if !dec.Clean() {
 		return dec
 	}
-	key, keyed := numberKey(dec.Number.E164)
-	var first origin
-	var seen bool
-	if keyed {
-		first, seen = d.clean.get(key)
-	} else {
-		first, seen = d.cleanText[dec.Number.E164]
-	}
-	if seen {
-		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: fmt.Sprintf("same number as %s row %d", d.files[first.file()], first.row())}
-	}
 	if len(d.files) == 0 || d.files[len(d.files)-1] != file {
 		d.files = append(d.files, file)
 	}
 	o := makeOrigin(len(d.files)-1, row)
-	if keyed {
-		d.clean.put(key, o)
-	} else {
+	var first origin
+	var seen bool
+	if key, keyed := numberKey(dec.Number.E164); keyed {
+		first, seen = d.clean.claim(key, o)
+	} else if first, seen = d.cleanText[dec.Number.E164]; !seen {
 		d.cleanText[dec.Number.E164] = o
+	}
+	if seen {
+		return Decision{Number: dec.Number, Reason: ReasonDuplicate, Detail: fmt.Sprintf("same number as %s row %d", d.files[first.file()], first.row())}
 	}
 	return dec
 }

@@ -93,8 +93,9 @@ func (d *Decider) checkRow(in Input, fields []string) rowChecks {
 // later in this one) is a DUPLICATE.
 func (d *Decider) finishRow(in Input, header []string, keep []int, fields []string, row int, c rowChecks) rowVerdict {
 	v := rowVerdict{unknownRegion: c.unknownRegion}
+	where := in.where()
 	for i := range c.found {
-		c.found[i].dec = d.decided(c.found[i].dec, in.where(), row)
+		c.found[i].dec = d.decided(c.found[i].dec, where, row)
 	}
 	report := func(col int, raw string, dec Decision, outcome string) {
 		line := reportLine(in, row, len(keep))

@@ -37,14 +37,20 @@ func (s *seenSet) get(key uint64) (origin, bool) {
 // bigSlot in files marks a slot whose origin is in big.
 const bigSlot = 1<<16 - 1
 
-// put records key's origin; key must not be in the set.
-func (s *seenSet) put(key uint64, o origin) {
+// claim records o as key's origin, unless key is in the set already:
+// then it returns the origin there, and true. One probe does both.
+func (s *seenSet) claim(key uint64, o origin) (origin, bool) {
 	if (s.n+1)*8 > len(s.keys)*7 {
 		s.grow()
 	}
 	i := s.slot(key)
-	for s.keys[i] != 0 {
-		i = s.next(i)
+	for ; s.keys[i] != 0; i = s.next(i) {
+		if s.keys[i] == key {
+			if s.files[i] == bigSlot {
+				return s.big[key], true
+			}
+			return makeOrigin(int(s.files[i]), int(s.rows[i])), true
+		}
 	}
 	s.keys[i] = key
 	s.n++
@@ -54,9 +60,10 @@ func (s *seenSet) put(key uint64, o origin) {
 		}
 		s.big[key] = o
 		s.files[i] = bigSlot
-		return
+		return 0, false
 	}
 	s.files[i], s.rows[i] = uint16(o.file()), uint32(o.row())
+	return 0, false
 }
 
 // grow makes the table half as large again: doubling would leave a large

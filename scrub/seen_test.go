@@ -25,7 +25,9 @@ func TestSeenSetMatchesMap(t *testing.T) {
 			row = 1<<33 + i // past a slot's row field
 		}
 		o := makeOrigin(file, row)
-		s.put(key, o)
+		if _, seen := s.claim(key, o); seen {
+			t.Fatalf("claim(%d): seen before it was claimed", key)
+		}
 		want[key] = o
 	}
 	for key := uint64(34600000000); key < 34600000000+400_000; key++ {
@@ -33,6 +35,11 @@ func TestSeenSetMatchesMap(t *testing.T) {
 		w, wok := want[key]
 		if ok != wok || got != w {
 			t.Fatalf("get(%d) = %v (file %d row %d), %v; want %v, %v", key, got, got.file(), got.row(), ok, w, wok)
+		}
+	}
+	for key, w := range want {
+		if got, seen := s.claim(key, makeOrigin(9, 9)); !seen || got != w {
+			t.Fatalf("claim(%d) again = %v, %v; want the first origin %v", key, got, seen, w)
 		}
 	}
 	if s.n != len(want) {
