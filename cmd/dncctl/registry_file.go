@@ -234,47 +234,45 @@ func registryFields(text string) []string {
 
 // openRegistryFile returns the readers of a plain, gzip or zip file.
 func openRegistryFile(path string) ([]io.Reader, func(), error) {
-	// Opening a named pipe waits for a writer, and a device may never end.
-	check, err := importers.OpenRegular(path)
+	// Opening a named pipe waits for a writer, and a device may never end:
+	// OpenRegular opens regular files only.
+	f, err := importers.OpenRegular(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	check.Close()
-	switch {
-	case strings.HasSuffix(strings.ToLower(path), ".zip"):
-		z, err := zip.OpenReader(path)
+	switch lower := strings.ToLower(path); {
+	case strings.HasSuffix(lower, ".zip"):
+		st, err := f.Stat()
 		if err != nil {
+			f.Close()
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
+		}
+		z, err := zip.NewReader(f, st.Size())
+		if err != nil {
+			f.Close()
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		var readers []io.Reader
 		var closers []io.Closer
-		for _, f := range z.File {
-			if f.FileInfo().IsDir() {
-				continue
-			}
-			rc, err := f.Open()
-			if err != nil {
-				z.Close()
-				return nil, nil, fmt.Errorf("%s: %s: %w", path, f.Name, err)
-			}
-			readers, closers = append(readers, rc), append(closers, rc)
-		}
-		return readers, func() {
+		closeAll := func() {
 			for _, c := range closers {
 				c.Close()
 			}
-			z.Close()
-		}, nil
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPathErr(err))
-	}
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		f.Close()
-		return nil, nil, fmt.Errorf("%s: is a directory, not a file", path)
-	}
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+			f.Close()
+		}
+		for _, zf := range z.File {
+			if zf.FileInfo().IsDir() {
+				continue
+			}
+			rc, err := zf.Open()
+			if err != nil {
+				closeAll()
+				return nil, nil, fmt.Errorf("%s: %s: %w", path, zf.Name, err)
+			}
+			readers, closers = append(readers, rc), append(closers, rc)
+		}
+		return readers, closeAll, nil
+	case strings.HasSuffix(lower, ".gz"):
 		gz, err := gzip.NewReader(f)
 		if err != nil {
 			f.Close()
