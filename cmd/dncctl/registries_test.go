@@ -1,9 +1,11 @@
 package main
 
 import (
+	"archive/zip"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,5 +86,43 @@ func TestReadRegistryFileStops(t *testing.T) {
 	}
 	if added > 20_000 {
 		t.Errorf("%d lines handed on after the import stopped", added)
+	}
+}
+
+// A zipped registry is read file by file, directories skipped.
+func TestOpenRegistryZip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "reg.zip")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for name, body := range map[string]string{"a.txt": "212,5550100\n", "sub/": "", "sub/b.txt": "212,5550101\n"} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, body)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	readers, closeAll, err := openRegistryFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeAll()
+	var all []string
+	for _, r := range readers {
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, string(b))
+	}
+	slices.Sort(all)
+	if want := []string{"212,5550100\n", "212,5550101\n"}; !slices.Equal(all, want) {
+		t.Errorf("read %q, want %q", all, want)
 	}
 }
