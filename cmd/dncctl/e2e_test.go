@@ -371,31 +371,26 @@ func leadRows(g *numberGen, phones []string) []string {
 // reference: byte for byte for CSV, and for the files that hold times or
 // run ids (JSON, workbooks) what they say, those aside.
 func sameOutput(path string, got, want []byte) error {
+	// compare compares what form makes of got and of the reference.
+	compare := func(form func([]byte) (string, error), differs string) error {
+		g, err := form(got)
+		if err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		w, err := referenceForm(want, form)
+		if err != nil {
+			return fmt.Errorf("reference %s: %w", path, err)
+		}
+		if g != w {
+			return fmt.Errorf("%s %s\n%s\nwant\n%s", path, differs, g, w)
+		}
+		return nil
+	}
 	switch {
 	case strings.HasSuffix(path, ".json"):
-		g, err := comparableJSON(got)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		w, err := referenceForm(want, comparableJSON)
-		if err != nil {
-			return fmt.Errorf("reference %s: %w", path, err)
-		}
-		if g != w {
-			return fmt.Errorf("%s says\n%s\nwant\n%s", path, g, w)
-		}
+		return compare(comparableJSON, "says")
 	case strings.HasSuffix(path, ".xlsx"):
-		g, err := workbookRows(got)
-		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
-		w, err := referenceForm(want, workbookRows)
-		if err != nil {
-			return fmt.Errorf("reference %s: %w", path, err)
-		}
-		if g != w {
-			return fmt.Errorf("%s holds other parts than the reference:\n%s\nwant\n%s", path, g, w)
-		}
+		return compare(workbookRows, "holds other parts than the reference:")
 	default:
 		if !bytes.Equal(got, want) {
 			return fmt.Errorf("%s (%d bytes) differs from the reference (%d bytes)", path, len(got), len(want))
