@@ -137,7 +137,7 @@ type Decider struct {
 	// clean is where each number was first written clean, keyed as
 	// numberSet keys its numbers: a million of them hold no pointers.
 	clean     seenSet
-	cleanText map[string]origin // numbers numberKey refuses
+	cleanText map[string]origin // numbers NumberKey refuses
 	files     []string          // origin.file indexes it
 	// norms are the normalizers of the regions rows have stated, by region:
 	// a sync.Map because Scrub's workers add to it.
@@ -297,7 +297,7 @@ func (d *Decider) decided(dec Decision, file string, row int) Decision {
 	o := makeOrigin(len(d.files)-1, row)
 	var first origin
 	var seen bool
-	if key, keyed := numberKey(dec.Number.E164); keyed {
+	if key, keyed := NumberKey(dec.Number.E164); keyed {
 		first, seen = d.clean.claim(key, o)
 	} else if first, seen = d.cleanText[dec.Number.E164]; !seen {
 		d.cleanText[dec.Number.E164] = o

@@ -117,6 +117,15 @@ func (x *Index) Reserve(n int) {
 	}
 }
 
+// Reset removes every entry Add recorded, and keeps the scope, the keys
+// and the review queue: for a load that must start its entries again.
+func (x *Index) Reset() {
+	x.blacklist, x.optout, x.whitelist = numberSet{}, numberSet{}, numberSet{}
+	x.prefixes, x.maxPrefix = map[string]Entry{}, 0
+	x.entries = slimEntries{}
+	x.hashed.sets = nil
+}
+
 // Channel is the campaign channel the index was built for.
 func (x *Index) Channel() Channel { return x.scope.Channel }
 
@@ -181,7 +190,7 @@ type Match struct {
 // Find looks e164 up on every list.
 func (x *Index) Find(e164 string) Match {
 	var m Match
-	key, keyed := numberKey(e164)
+	key, keyed := NumberKey(e164)
 	if e, ok := x.blacklist.find(&x.entries, e164, key, keyed); ok {
 		m.Blacklist = &e
 	} else if len(x.prefixes) > 0 {

@@ -8,10 +8,11 @@ import "time"
 // strings (reasons, sources: a few distinct ones) are interned, so that the
 // maps and slices hold no pointers at all.
 
-// numberKey is an E.164 number as an integer. ok is false for a string that
-// is not "+" and 1 to 19 digits without a leading zero; such a string is
-// kept by its text instead.
-func numberKey(e164 string) (key uint64, ok bool) {
+// NumberKey is an E.164 number as an integer: "+" and the key's decimal
+// digits give the number back. ok is false for a string that is not "+"
+// and 1 to 19 digits without a leading zero; such a string is kept by its
+// text instead.
+func NumberKey(e164 string) (key uint64, ok bool) {
 	if len(e164) < 2 || len(e164) > 20 || e164[0] != '+' || e164[1] == '0' {
 		return 0, false
 	}
@@ -28,7 +29,7 @@ func numberKey(e164 string) (key uint64, ok bool) {
 // numberSet maps the numbers of one list to their entries in a slimEntries.
 type numberSet struct {
 	byKey  map[uint64]int32
-	byText map[string]int32 // numbers numberKey refuses
+	byText map[string]int32 // numbers NumberKey refuses
 }
 
 func (s *numberSet) len() int { return len(s.byKey) + len(s.byText) }
@@ -45,7 +46,7 @@ func (s *numberSet) lookup(e164 string, key uint64, ok bool) (int32, bool) {
 // keepOldest adds e, or keeps the entry already held for its number if that
 // was added first: it is when the company first knew.
 func (s *numberSet) keepOldest(t *slimEntries, e Entry) {
-	key, ok := numberKey(e.E164)
+	key, ok := NumberKey(e.E164)
 	if i, found := s.lookup(e.E164, key, ok); found {
 		if e.AddedAt.Before(t.rows[i].addedAt()) {
 			t.rows[i] = t.slim(e)
@@ -66,7 +67,7 @@ func (s *numberSet) keepOldest(t *slimEntries, e Entry) {
 	}
 }
 
-// find returns the entry of e164 (whose numberKey is key, ok).
+// find returns the entry of e164 (whose NumberKey is key, ok).
 func (s *numberSet) find(t *slimEntries, e164 string, key uint64, ok bool) (Entry, bool) {
 	i, found := s.lookup(e164, key, ok)
 	if !found {

@@ -21,15 +21,15 @@ func TestNumberKey(t *testing.T) {
 		{"+3461234567a", 0, false},
 		{"", 0, false},
 	} {
-		key, ok := numberKey(c.in)
+		key, ok := NumberKey(c.in)
 		if ok != c.want || key != c.key {
-			t.Errorf("numberKey(%q) = %d, %v; want %d, %v", c.in, key, ok, c.key, c.want)
+			t.Errorf("NumberKey(%q) = %d, %v; want %d, %v", c.in, key, ok, c.key, c.want)
 		}
 	}
 }
 
 // The slim sets give back the entries they were given, keep the oldest of
-// a number, and keep numbers numberKey refuses by their text.
+// a number, and keep numbers NumberKey refuses by their text.
 func TestNumberSetKeepsOldest(t *testing.T) {
 	idx := NewIndex(ChannelVoice)
 	old := time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)

@@ -3,7 +3,7 @@ package scrub
 import "math/bits"
 
 // seenSet is the run's duplicate set: for each clean number (as its
-// numberKey), the file and row it was first written from. A scrub of ten
+// NumberKey), the file and row it was first written from. A scrub of ten
 // million rows holds nine million of them; as a Go map of uint64 to uint64
 // they took about 32 bytes each, here 14 bytes a slot in parallel arrays,
 // open addressing with linear probing, at most 7/8 full.

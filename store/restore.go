@@ -240,6 +240,11 @@ func recordRestore(ctx context.Context, path string, actor Actor, at time.Time, 
 			return err
 		}
 		defer audit.close()
+		// A copy of the store may share a token with a snapshot made
+		// since from another state of it: see snapshot.go.
+		if _, err := tx.ExecContext(ctx, `UPDATE entries_version SET token = random()`); err != nil {
+			return err
+		}
 		return audit.record(ctx, "restore", "", "", detail)
 	})
 	// Closing the last connection folds the -wal into the file and

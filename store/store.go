@@ -58,6 +58,12 @@ type Store struct {
 	// another process writing to the store (see begin).
 	waiting     func()
 	waitingOnce sync.Once
+	// indexSource and snapshotErr describe the last index load.
+	indexSource string
+	snapshotErr error
+	// noSnapshot makes index loads read the table alone, for tests to
+	// compare with.
+	noSnapshot bool
 }
 
 // OnWait sets what is done, once, when a change waits for another process

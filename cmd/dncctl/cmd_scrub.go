@@ -256,6 +256,9 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	if err != nil {
 		return explainMissingKey(err)
 	}
+	if err := st.IndexSnapshotError(); err != nil {
+		fmt.Fprintf(opts.IO.ErrOut, "Note: %v; the next scrub reads the lists from the store again, which takes longer.\n", err)
+	}
 	if idx.Suppressions() == 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "Warning: the store %s holds no entries for %s campaigns: only invalid numbers and duplicates will be removed.\n", st.Path(), channel)
 	}
