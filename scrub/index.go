@@ -191,8 +191,8 @@ type Match struct {
 func (x *Index) Find(e164 string) Match {
 	var m Match
 	key, keyed := NumberKey(e164)
-	if e, ok := x.blacklist.find(&x.entries, e164, key, keyed); ok {
-		m.Blacklist = &e
+	if i, ok := x.blacklist.lookup(e164, key, keyed); ok {
+		m.Blacklist = x.entries.found(i, e164)
 	} else if len(x.prefixes) > 0 {
 		// The longest prefix that covers the number: the most specific entry.
 		for n := min(len(e164), x.maxPrefix); n >= 2; n-- {
@@ -202,11 +202,11 @@ func (x *Index) Find(e164 string) Match {
 			}
 		}
 	}
-	if e, ok := x.optout.find(&x.entries, e164, key, keyed); ok {
-		m.OptOut = &e
+	if i, ok := x.optout.lookup(e164, key, keyed); ok {
+		m.OptOut = x.entries.found(i, e164)
 	}
-	if e, ok := x.whitelist.find(&x.entries, e164, key, keyed); ok {
-		m.Whitelist = &e
+	if i, ok := x.whitelist.lookup(e164, key, keyed); ok {
+		m.Whitelist = x.entries.found(i, e164)
 	}
 	x.hashed.find(e164, &m)
 	return m

@@ -34,7 +34,11 @@ type numberSet struct {
 
 func (s *numberSet) len() int { return len(s.byKey) + len(s.byText) }
 
+// lookup returns where the entry of e164 (whose NumberKey is key, ok) is.
 func (s *numberSet) lookup(e164 string, key uint64, ok bool) (int32, bool) {
+	if s.len() == 0 {
+		return 0, false // most stores have no blacklist or whitelist
+	}
 	if ok {
 		i, found := s.byKey[key]
 		return i, found
@@ -67,15 +71,6 @@ func (s *numberSet) keepOldest(t *slimEntries, e Entry) {
 	}
 }
 
-// find returns the entry of e164 (whose NumberKey is key, ok).
-func (s *numberSet) find(t *slimEntries, e164 string, key uint64, ok bool) (Entry, bool) {
-	i, found := s.lookup(e164, key, ok)
-	if !found {
-		return Entry{}, false
-	}
-	return t.entry(i, e164), true
-}
-
 // slimEntries holds the entries of an index's number sets.
 type slimEntries struct {
 	rows   []slimEntry
@@ -101,6 +96,12 @@ func (t *slimEntries) slim(e Entry) slimEntry {
 		list: t.intern(string(e.List)), channel: t.intern(string(e.Channel)), tag: t.intern(e.Tag),
 		reason: t.intern(e.Reason), source: t.intern(e.Source), campaign: t.intern(e.Campaign),
 	}
+}
+
+// found is entry i, for a Match.
+func (t *slimEntries) found(i int32, e164 string) *Entry {
+	e := t.entry(i, e164)
+	return &e
 }
 
 func (t *slimEntries) entry(i int32, e164 string) Entry {

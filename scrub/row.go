@@ -88,6 +88,17 @@ func (d *Decider) checkRow(in Input, fields []string) rowChecks {
 	return c
 }
 
+// removedAt reports whether the number in part j of phone column i was
+// not clean.
+func (c rowChecks) removedAt(i, j int) bool {
+	for _, f := range c.found {
+		if f.col == i && f.part == j && !f.dec.Clean() {
+			return true
+		}
+	}
+	return false
+}
+
 // finishRow is the half of decideRow that must see the rows in order: a
 // callable number claims itself, and the same number in a later row (or
 // later in this one) is a DUPLICATE.
@@ -131,7 +142,7 @@ func (d *Decider) finishRow(in Input, header []string, keep []int, fields []stri
 	if first != nil {
 		outcome = OutcomeKept
 	}
-	removed := make(map[[2]int]bool)
+	removed := false
 	for _, f := range c.found {
 		if f.dec.Conflict() {
 			v.conflicts++
@@ -139,7 +150,7 @@ func (d *Decider) finishRow(in Input, header []string, keep []int, fields []stri
 		if !f.dec.Clean() {
 			col := in.PhoneColumns[f.col]
 			report(col, c.cells[f.col][f.part].raw, f.dec, outcome)
-			removed[[2]int{f.col, f.part}] = true
+			removed = true
 		}
 	}
 	if first == nil {
@@ -161,16 +172,21 @@ func (d *Decider) finishRow(in Input, header []string, keep []int, fields []stri
 			v.whitelisted = v.whitelisted || f.dec.Whitelisted
 		}
 	}
-	phone := make(map[int]string, len(in.PhoneColumns))
-	for i, col := range in.PhoneColumns {
-		var left []cellPart
-		for j, p := range c.cells[i] {
-			if !removed[[2]int{i, j}] {
-				left = append(left, p)
+	// The phone cells without the numbers removed from them, by column;
+	// most rows have none.
+	var phone map[int]string
+	if removed {
+		phone = make(map[int]string, len(in.PhoneColumns))
+		for i, col := range in.PhoneColumns {
+			var left []cellPart
+			for j, p := range c.cells[i] {
+				if !c.removedAt(i, j) {
+					left = append(left, p)
+				}
 			}
-		}
-		if len(left) < len(c.cells[i]) {
-			phone[col] = joinParts(left)
+			if len(left) < len(c.cells[i]) {
+				phone[col] = joinParts(left)
+			}
 		}
 	}
 	v.clean = make([]string, 0, len(keep)+len(cleanColumns))

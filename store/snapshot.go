@@ -308,8 +308,69 @@ func (s *snapshotReader) readHeader() error {
 
 // each calls fn for each entry, in id order, then returns the tallies of
 // the lists. Any damage found is an errBadSnapshot, possibly after some
-// entries were given to fn.
+// entries were given to fn. The file is decoded on a goroutine of its own
+// while fn adds the entries: a scrub waits for the index with a core idle.
 func (s *snapshotReader) each(fn func(id int64, e scrub.Entry) error) (listTallies, error) {
+	type batch struct {
+		ids     []int64
+		entries []scrub.Entry
+	}
+	const batchRows = 4096
+	full, free := make(chan *batch, 2), make(chan *batch, 3)
+	for range cap(free) {
+		free <- &batch{ids: make([]int64, 0, batchRows), entries: make([]scrub.Entry, 0, batchRows)}
+	}
+	stop := make(chan struct{})
+	var tallies listTallies
+	var decodeErr error
+	go func() {
+		defer close(full)
+		b := <-free
+		tallies, decodeErr = s.decode(func(id int64, e scrub.Entry) bool {
+			b.ids, b.entries = append(b.ids, id), append(b.entries, e)
+			if len(b.ids) < batchRows {
+				return true
+			}
+			select {
+			case full <- b:
+			case <-stop:
+				return false
+			}
+			select {
+			case b = <-free:
+				return true
+			case <-stop:
+				return false
+			}
+		})
+		if decodeErr == nil && len(b.ids) > 0 {
+			full <- b
+		}
+	}()
+	for b := range full {
+		for i, id := range b.ids {
+			if err := fn(id, b.entries[i]); err != nil {
+				close(stop)
+				for range full {
+				}
+				return nil, err
+			}
+		}
+		b.ids, b.entries = b.ids[:0], b.entries[:0]
+		free <- b
+	}
+	if decodeErr != nil {
+		return nil, decodeErr
+	}
+	return tallies, nil
+}
+
+// errStopped is decode's error when emit asked it to stop.
+var errStopped = errors.New("stopped")
+
+// decode calls emit for each entry, in id order, until emit returns false,
+// then returns the tallies of the lists.
+func (s *snapshotReader) decode(emit func(id int64, e scrub.Entry) bool) (listTallies, error) {
 	var lastID int64
 	rows := 0
 	for {
@@ -324,8 +385,8 @@ func (s *snapshotReader) each(fn func(id int64, e scrub.Entry) error) (listTalli
 				if d.err != nil {
 					return nil, d.err
 				}
-				if err := fn(id, e); err != nil {
-					return nil, err
+				if !emit(id, e) {
+					return nil, errStopped
 				}
 				lastID = id
 				rows++
