@@ -117,7 +117,7 @@ func storeSize(db string) (int64, error) {
 
 // removeStore deletes a store and its companion files.
 func removeStore(db string) error {
-	for _, p := range []string{db, db + "-wal", db + "-shm", db + "-journal"} {
+	for _, p := range []string{db, db + "-wal", db + "-shm", db + "-journal", db + "-index"} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -125,12 +125,13 @@ func removeStore(db string) error {
 	return nil
 }
 
-// copyStore copies a closed store (and its WAL, if one was left) to dst.
+// copyStore copies a closed store (and its WAL, if one was left, and its
+// index snapshot, which holds for the copy too) to dst.
 func copyStore(src, dst string) error {
 	if err := removeStore(dst); err != nil {
 		return err
 	}
-	for _, suffix := range []string{"", "-wal"} {
+	for _, suffix := range []string{"", "-wal", "-index"} {
 		if err := copyFile(src+suffix, dst+suffix); err != nil {
 			if suffix != "" && errors.Is(err, os.ErrNotExist) {
 				continue
