@@ -36,6 +36,9 @@ type options struct {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == spawnArg {
+		os.Exit(spawn(os.Args[2:]))
+	}
 	var o options
 	flag.StringVar(&o.bin, "bin", "bin/dncctl", "the dncctl binary to measure")
 	flag.StringVar(&o.data, "data", "bench/data", "directory for generated files and stores (reused between runs)")

@@ -68,15 +68,28 @@ func newDncctl(bin, dataDir string) (*dncctl, error) {
 
 // run runs dncctl with args and measures it. Exit codes in ok are success
 // too (check exits 3 for a number that may not be called).
+//
+// It runs dncctl through a copy of this program (see spawn): Linux counts
+// the memory of the process a child was forked from in the child's peak
+// RSS, and this process holds a million leads for the nyaruka loop.
 func (d *dncctl) run(ctx context.Context, args []string, ok ...int) (usage, error) {
-	cmd := exec.CommandContext(ctx, d.bin, append([]string{"--config", d.config}, args...)...)
+	self, err := os.Executable()
+	if err != nil {
+		return usage{}, err
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return usage{}, err
+	}
+	defer r.Close()
+	cmd := exec.CommandContext(ctx, self, append([]string{spawnArg, d.bin, "--config", d.config}, args...)...)
 	cmd.Env = d.env
+	cmd.ExtraFiles = []*os.File{w}
 	var stderr bytes.Buffer
 	cmd.Stdout = io.Discard
 	cmd.Stderr = &stderr
-	start := time.Now()
-	err := cmd.Run()
-	wall := time.Since(start)
+	err = cmd.Run()
+	w.Close()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) && slices.Contains(ok, exit.ExitCode()) {
 		err = nil
@@ -84,12 +97,39 @@ func (d *dncctl) run(ctx context.Context, args []string, ok ...int) (usage, erro
 	if err != nil {
 		return usage{}, fmt.Errorf("dncctl %s: %w\n%s", strings.Join(args, " "), err, tail(stderr.String(), 2000))
 	}
-	u := usage{wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		u.rssKB = ru.Maxrss
-		u.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	var u usage
+	if _, err := fmt.Fscan(r, &u.wall, &u.cpu, &u.rssKB); err != nil {
+		return usage{}, fmt.Errorf("dncctl %s: read its usage: %w", strings.Join(args, " "), err)
 	}
 	return u, nil
+}
+
+// spawnArg makes this program run the command after it and write the
+// command's wall time, CPU time and peak RSS to file descriptor 3.
+const spawnArg = "-spawn-and-measure"
+
+// spawn is the small process run forks dncctl from. It exits with
+// dncctl's exit code.
+func spawn(args []string) int {
+	report := os.NewFile(3, "usage")
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	start := time.Now()
+	err := cmd.Run()
+	wall := time.Since(start)
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	var cpu time.Duration
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		cpu, rss = time.Duration(ru.Utime.Nano()+ru.Stime.Nano()), ru.Maxrss
+	}
+	fmt.Fprintln(report, int64(wall), int64(cpu), rss)
+	return cmd.ProcessState.ExitCode()
 }
 
 func tail(s string, n int) string {
