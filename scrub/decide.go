@@ -47,6 +47,17 @@ type RegistryLookup interface {
 	Find(e164 string) (name, imported string, err error)
 }
 
+// RegistryBatcher is a RegistryLookup that reads what many numbers need
+// at once more cheaply than one at a time: a registry too large to hold
+// costs a query a number otherwise.
+type RegistryBatcher interface {
+	RegistryLookup
+	// Batch returns a lookup that answers for numbers (E.164) from what it
+	// read for all of them at once, and for any other as Find does. Scrub's
+	// workers call it for the numbers of each batch of rows.
+	Batch(numbers []string) (RegistryLookup, error)
+}
+
 // Reasons lists every reason in the order summaries print them.
 // The order is the precedence: when several apply, the first is reported.
 var Reasons = []Reason{ReasonNoPhone, ReasonInvalidNumber, ReasonPrecisionLost, ReasonMalformedRow, ReasonCheckFailed,
@@ -204,11 +215,11 @@ func (d *Decider) normalizerFor(region string) *Normalizer {
 	return n.(*Normalizer)
 }
 
-// checkIn decides raw for a row whose stated region is region ("" when
-// unknown), short of duplicates (decided claims the number, in row order).
-// It depends on no other row: Scrub's workers run it, registry lookups
-// included, for many rows at once.
-func (d *Decider) checkIn(raw, region, keyword string) (dec Decision, mismatch bool) {
+// checkLists decides raw against the lists for a row whose stated region
+// is region ("" when unknown): the half of a check that needs no registry.
+// afterLists is the other half. It depends on no other row: Scrub's
+// workers run it for many rows at once.
+func (d *Decider) checkLists(raw, region string) (dec Decision, mismatch bool) {
 	dec = Check(d.normalizerFor(region), d.index, raw)
 	if region != "" && dec.Number.E164 != "" && dec.Number.Region != region {
 		mismatch = true
@@ -216,15 +227,43 @@ func (d *Decider) checkIn(raw, region, keyword string) (dec Decision, mismatch b
 			dec.Detail += fmt.Sprintf("; number is in %s, the row's region is %s", dec.Number.Region, region)
 		}
 	}
+	return dec, mismatch
+}
+
+// needsRegistry reports whether afterLists looks dec's number up.
+func needsRegistry(dec Decision) bool {
+	return dec.Clean() || dec.Reason == ReasonBlacklisted || dec.Reason == ReasonOptedOut
+}
+
+// afterLists applies the registries (through reg, nil for none) and the
+// run's rules to a number checkLists decided, short of duplicates
+// (decided claims the number, in row order).
+func (d *Decider) afterLists(dec Decision, region, keyword string, mismatch bool, reg RegistryLookup) Decision {
 	if dec.Clean() {
-		dec = d.rules(dec, region, keyword, mismatch)
-	} else if d.Registries != nil && (dec.Reason == ReasonBlacklisted || dec.Reason == ReasonOptedOut) {
+		return d.rules(dec, region, keyword, mismatch, reg)
+	}
+	if reg != nil && needsRegistry(dec) {
 		// The list wins; the detail says the registry matched too.
-		if name, _, err := d.Registries.Find(dec.Number.E164); err == nil && name != "" {
+		if name, _, err := reg.Find(dec.Number.E164); err == nil && name != "" {
 			dec.Detail += "; also on registry " + name
 		}
 	}
-	return dec, mismatch
+	return dec
+}
+
+// registries is the lookup for numbers: a batch of them read at once
+// when the registries can, else the registries themselves (nil for none).
+func (d *Decider) registries(numbers []string) RegistryLookup {
+	if d.Registries == nil {
+		return nil
+	}
+	if b, ok := d.Registries.(RegistryBatcher); ok && len(numbers) > 1 {
+		// On an error, each number's own lookup fails in turn: CHECK_FAILED.
+		if lookup, err := b.Batch(numbers); err == nil {
+			return lookup
+		}
+	}
+	return d.Registries
 }
 
 // at is when calling windows start from: At, or now.
@@ -242,7 +281,7 @@ func (d *Decider) CheckNumber(raw string) Decision {
 	dec := Check(d.norm, d.index, raw)
 	if dec.Clean() {
 		mismatch := region != "" && dec.Number.Region != region
-		dec = d.rules(dec, region, "", mismatch)
+		dec = d.rules(dec, region, "", mismatch, d.Registries)
 	}
 	return dec
 }
@@ -250,12 +289,12 @@ func (d *Decider) CheckNumber(raw string) Decision {
 // rules applies, to a number no list suppresses, the run's rules in their
 // precedence: a blocked source, the policies, the row's keyword, the strict
 // region, the whitelist-only rule.
-func (d *Decider) rules(dec Decision, region, keyword string, mismatch bool) Decision {
+func (d *Decider) rules(dec Decision, region, keyword string, mismatch bool, reg RegistryLookup) Decision {
 	reject := func(r Reason, detail string) Decision {
 		return Decision{Number: dec.Number, Reason: r, Detail: detail, Whitelisted: dec.Whitelisted}
 	}
-	if d.Registries != nil {
-		name, imported, err := d.Registries.Find(dec.Number.E164)
+	if reg != nil {
+		name, imported, err := reg.Find(dec.Number.E164)
 		if err != nil {
 			return reject(ReasonCheckFailed, err.Error())
 		}

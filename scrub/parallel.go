@@ -117,16 +117,31 @@ func (s *scrubber) readBatch(n int) ([]leadRow, error) {
 	return rows, nil
 }
 
-// checkBatch checks the batch's rows, unless ctx is done first.
+// checkBatch checks the batch's rows, unless ctx is done first: against
+// the lists row by row, then against the registries, read for the whole
+// batch at once.
 func (s *scrubber) checkBatch(ctx context.Context, b *batch) {
 	defer func() {
 		b.panicked = recover()
 		close(b.done)
 	}()
+	var numbers []string
 	for i := range b.rows {
 		if ctx.Err() != nil {
 			return
 		}
-		s.check(&b.rows[i])
+		if r := &b.rows[i]; !r.malformed {
+			r.checks = s.d.checkRowLists(s.in, r.fields)
+			numbers = r.checks.registryNumbers(numbers)
+		}
+	}
+	reg := s.d.registries(numbers)
+	for i := range b.rows {
+		if ctx.Err() != nil {
+			return // a lookup on a slow disk may take milliseconds
+		}
+		if r := &b.rows[i]; !r.malformed {
+			s.d.afterListsRow(&r.checks, reg)
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -115,7 +116,18 @@ func TestScrubParallelSameAsSequential(t *testing.T) {
 				t.Run(fmt.Sprintf("workers=%d/batch=%d", p.workers, p.batchRows), func(t *testing.T) {
 					d := newDecider()
 					d.Workers, d.batchRows = p.workers, p.batchRows
+					var batches *batchingRegistry
+					if rules {
+						batches = &batchingRegistry{genRegistry: g.registry}
+						d.Registries = batches
+					}
 					sameScrub(t, scrubInputs(context.Background(), d, inputs, rules), want)
+					if batches != nil && p.workers > 1 && p.batchRows > 1 && batches.batches.Load() == 0 {
+						t.Error("the workers never looked up a batch of numbers at once")
+					}
+					if batches != nil && batches.outside.Load() > 0 {
+						t.Errorf("%d numbers were looked up outside the batch they were checked in", batches.outside.Load())
+					}
 				})
 			}
 		})
@@ -389,4 +401,32 @@ func TestScrubParallelPanic(t *testing.T) {
 		t.Errorf("%d rows written before the panic, want 76", len(clean.rows))
 	}
 	noLeak(t, before)
+}
+
+// batchingRegistry is genRegistry able to look up batches: a batch's
+// lookup answers for its numbers, and counts those it was not given.
+type batchingRegistry struct {
+	genRegistry
+	batches, outside atomic.Int64
+}
+
+func (r *batchingRegistry) Batch(numbers []string) (RegistryLookup, error) {
+	r.batches.Add(1)
+	in := map[string]bool{}
+	for _, n := range numbers {
+		in[n] = true
+	}
+	return batchOf{r: r, in: in}, nil
+}
+
+type batchOf struct {
+	r  *batchingRegistry
+	in map[string]bool
+}
+
+func (b batchOf) Find(e164 string) (string, string, error) {
+	if !b.in[e164] {
+		b.r.outside.Add(1)
+	}
+	return b.r.genRegistry.Find(e164)
 }

@@ -45,14 +45,45 @@ type rowChecks struct {
 	textCol       int           // the first phone column holding text with no digit, or -1
 	text          string        // that text
 	unknownRegion bool          // the row's region cell is not a country dncctl knows
+	region        string        // the row's region, or the run's
+	keyword       string        // the policy keyword found in the row, described; "" for none
+}
+
+// registryNumbers appends to numbers those of the row's numbers
+// afterLists will look up on the registries.
+func (c *rowChecks) registryNumbers(numbers []string) []string {
+	for _, f := range c.found {
+		if f.dec.Number.E164 != "" && needsRegistry(f.dec) {
+			numbers = append(numbers, f.dec.Number.E164)
+		}
+	}
+	return numbers
 }
 
 // checkRow checks every number in every phone cell of a row, short of
 // duplicates (finishRow decides those). Cells holding several numbers are
 // split; values with no digit at all ("call later") are not numbers, and
 // make the row INVALID_NUMBER only if it has no number. It depends on no
-// other row, so Scrub's workers run it for many rows at once.
+// other row, so Scrub's workers run it for many rows at once, in its two
+// halves: checkRowLists for a batch of rows, then afterListsRow for each
+// with the registries read for the whole batch.
 func (d *Decider) checkRow(in Input, fields []string) rowChecks {
+	c := d.checkRowLists(in, fields)
+	d.afterListsRow(&c, d.registries(c.registryNumbers(nil)))
+	return c
+}
+
+// afterListsRow completes checkRowLists's decisions with the registries
+// (reg) and the run's rules.
+func (d *Decider) afterListsRow(c *rowChecks, reg RegistryLookup) {
+	for i := range c.found {
+		f := &c.found[i]
+		f.dec = d.afterLists(f.dec, c.region, c.keyword, f.mismatch, reg)
+	}
+}
+
+// checkRowLists is the half of checkRow that needs no registry.
+func (d *Decider) checkRowLists(in Input, fields []string) rowChecks {
 	c := rowChecks{textCol: -1}
 	region := d.norm.Region()
 	if in.RegionColumn != nil {
@@ -64,9 +95,9 @@ func (d *Decider) checkRow(in Input, fields []string) rowChecks {
 			}
 		}
 	}
-	keyword := ""
+	c.region = region
 	if kw, field := d.Policies.keywordIn(fields); kw != "" {
-		keyword = fmt.Sprintf("keyword %q in %q", kw, field)
+		c.keyword = fmt.Sprintf("keyword %q in %q", kw, field)
 	}
 	c.cells = make([][]cellPart, len(in.PhoneColumns))
 	for i, col := range in.PhoneColumns {
@@ -78,7 +109,7 @@ func (d *Decider) checkRow(in Input, fields []string) rowChecks {
 				}
 				continue
 			}
-			dec, mismatch := d.checkIn(p.raw, region, keyword)
+			dec, mismatch := d.checkLists(p.raw, region)
 			if c.unknownRegion && dec.Reason == ReasonInvalidNumber {
 				dec.Detail += " (the row's region " + strconv.Quote(fields[*in.RegionColumn]) + " is not a country dncctl knows)"
 			}

@@ -8,8 +8,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/dncctl/dncctl/scrub"
 )
 
 // Registry is a national do-not-call registry in the store.
@@ -243,14 +244,13 @@ type RegistryLookup struct {
 	stmt   *sql.Stmt
 	hashed *hashedRegistries // nil when no registry is hashed
 
-	// After Preload: exists holds every block any registry has, so that a
-	// number in none needs no query; held holds blocks read, up to
-	// maxHeldBlockBytes, for the numbers that follow in them.
+	// After Preload: blocks has every block any registry has, so that a
+	// number in none needs no query, with the block's registries when
+	// they were held (up to maxHeldBlockBytes), nil when not. It is not
+	// changed after Preload, so lookups share it without a lock.
 	preloaded bool
-	mu        sync.Mutex
-	exists    map[uint64]struct{}
-	held      map[uint64][]blockHit
-	heldBytes int
+	allHeld   bool
+	blocks    map[uint64][]blockHit
 }
 
 // blockHit is one registry's block: what a lookup needs of it.
@@ -289,8 +289,8 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 		return fmt.Errorf("read registries: %w", err)
 	}
 	defer rows.Close()
-	l.exists, l.held = map[uint64]struct{}{}, map[uint64][]blockHit{}
-	full := false
+	l.blocks = map[uint64][]blockHit{}
+	full, heldBytes := false, 0
 	for rows.Next() {
 		var blk int64
 		var h blockHit
@@ -298,19 +298,18 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 		if err := rows.Scan(&blk, &h.registry, &h.imported, &numbers); err != nil {
 			return fmt.Errorf("read registries: %w", err)
 		}
-		l.exists[uint64(blk)] = struct{}{}
-		if full = full || l.heldBytes+len(numbers) > maxHeldBlockBytes; !full {
+		if full = full || heldBytes+len(numbers) > maxHeldBlockBytes; !full {
 			h.numbers = slices.Clone(numbers)
-			l.held[uint64(blk)] = append(l.held[uint64(blk)], h)
-			l.heldBytes += len(numbers)
+			l.blocks[uint64(blk)] = append(l.blocks[uint64(blk)], h)
+			heldBytes += len(numbers)
 		} else {
-			delete(l.held, uint64(blk)) // a block's registries are held all or none
+			l.blocks[uint64(blk)] = nil // a block's registries are held all or none
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("read registries: %w", err)
 	}
-	l.preloaded = true
+	l.preloaded, l.allHeld = true, !full
 	return nil
 }
 
@@ -318,11 +317,19 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 // imported; "" when it is on none. A hashed registry under a key the lookup
 // was not given (UseKeys) is an error. It is safe for concurrent use.
 func (l *RegistryLookup) Find(e164 string) (name, imported string, err error) {
+	return l.find(e164, nil)
+}
+
+// find is Find, with the blocks in read (by block) looked at first.
+func (l *RegistryLookup) find(e164 string, read map[uint64][]blockHit) (name, imported string, err error) {
 	n, err := numberKey(e164)
 	if err != nil {
 		return "", "", err
 	}
-	hits, err := l.block(n)
+	hits, ok := read[uint64(n)>>blockBits]
+	if !ok {
+		hits, err = l.block(n)
+	}
 	if err != nil {
 		return "", "", fmt.Errorf("registry lookup: %w", err)
 	}
@@ -343,18 +350,76 @@ func (l *RegistryLookup) Find(e164 string) (name, imported string, err error) {
 	return name, imported, nil
 }
 
+// Batch returns a lookup that has read, in one query, the blocks of
+// numbers that Preload did not hold: a scrub's worker asks for a batch of
+// rows at once. Without Preload, it returns l.
+func (l *RegistryLookup) Batch(numbers []string) (scrub.RegistryLookup, error) {
+	if !l.preloaded || l.allHeld {
+		return l, nil
+	}
+	var need []any
+	seen := map[uint64]bool{}
+	for _, e164 := range numbers {
+		n, err := numberKey(e164)
+		if err != nil {
+			continue // Find says so
+		}
+		blk, _ := blockOf(n)
+		if seen[blk] {
+			continue
+		}
+		seen[blk] = true
+		if hits, exists := l.blocks[blk]; exists && hits == nil {
+			need = append(need, int64(blk))
+		}
+	}
+	if len(need) == 0 {
+		return l, nil
+	}
+	rows, err := l.db.Query(`SELECT rb.block, rb.registry, coalesce(r.last_full_at, r.last_change_at, ''), rb.numbers
+		FROM registry_blocks rb JOIN registries r ON r.name = rb.registry
+		WHERE rb.block IN (`+strings.TrimSuffix(strings.TrimPrefix(placeholders(1, len(need)), "("), ")")+`)
+		ORDER BY rb.block, rb.registry`, need...)
+	if err != nil {
+		return nil, fmt.Errorf("registry lookup: %w", err)
+	}
+	defer rows.Close()
+	read := make(map[uint64][]blockHit, len(need))
+	for rows.Next() {
+		var blk int64
+		var h blockHit
+		if err := rows.Scan(&blk, &h.registry, &h.imported, &h.numbers); err != nil {
+			return nil, fmt.Errorf("registry lookup: %w", err)
+		}
+		read[uint64(blk)] = append(read[uint64(blk)], h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("registry lookup: %w", err)
+	}
+	for _, blk := range need {
+		if _, ok := read[uint64(blk.(int64))]; !ok {
+			read[uint64(blk.(int64))] = nil // gone since Preload: on no registry
+		}
+	}
+	return batchLookup{l: l, read: read}, nil
+}
+
+// batchLookup is a RegistryLookup with a batch's blocks read.
+type batchLookup struct {
+	l    *RegistryLookup
+	read map[uint64][]blockHit
+}
+
+func (b batchLookup) Find(e164 string) (name, imported string, err error) {
+	return b.l.find(e164, b.read)
+}
+
 // block returns the registries' blocks of n, by registry name.
 func (l *RegistryLookup) block(n int64) ([]blockHit, error) {
 	blk, _ := blockOf(n)
 	if l.preloaded {
-		l.mu.Lock()
-		_, exists := l.exists[blk]
-		hits, held := l.held[blk]
-		l.mu.Unlock()
-		if !exists {
-			return nil, nil
-		}
-		if held {
+		hits, exists := l.blocks[blk]
+		if !exists || hits != nil {
 			return hits, nil
 		}
 	}
@@ -364,27 +429,14 @@ func (l *RegistryLookup) block(n int64) ([]blockHit, error) {
 	}
 	defer rows.Close()
 	var hits []blockHit
-	size := 0
 	for rows.Next() {
 		var h blockHit
 		if err := rows.Scan(&h.registry, &h.imported, &h.numbers); err != nil {
 			return nil, err
 		}
 		hits = append(hits, h)
-		size += len(h.numbers)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if l.preloaded {
-		l.mu.Lock()
-		if l.heldBytes+size <= maxHeldBlockBytes {
-			l.held[blk] = hits
-			l.heldBytes += size
-		}
-		l.mu.Unlock()
-	}
-	return hits, nil
+	return hits, rows.Err()
 }
 
 // Close releases the lookup.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/dncctl/dncctl/scrub"
 )
 
 func TestBlockEncoding(t *testing.T) {
@@ -204,7 +206,10 @@ func TestRegistryLookupPreload(t *testing.T) {
 	if err := pre.Preload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	pre.held = map[uint64][]blockHit{} // as if none had fitted: they are read as needed
+	for blk := range pre.blocks { // as if none had fitted: they are read as needed
+		pre.blocks[blk] = nil
+	}
+	pre.allHeld = false
 	for i := 0; i < 10100; i += 7 {
 		number := fmt.Sprintf("+1212555%04d", i)
 		want := ""
@@ -219,5 +224,71 @@ func TestRegistryLookupPreload(t *testing.T) {
 				t.Errorf("%s: Find(%s) = %q, %v; want %q", name, number, got, err, want)
 			}
 		}
+	}
+}
+
+// A batch's lookup, which reads the blocks the preloaded lookup does not
+// hold in one query, answers as a plain lookup: for the numbers of its
+// batch, for others, and for what is not a number.
+func TestRegistryLookupBatch(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	var a, b []RegistryChange
+	var numbers []string
+	for i := range 3000 {
+		n := fmt.Sprintf("+1212%07d", i*3331) // a few numbers a block, in many blocks
+		numbers = append(numbers, n)
+		switch i % 3 {
+		case 0:
+			a = append(a, RegistryChange{E164: n})
+		case 1:
+			b = append(b, RegistryChange{E164: n})
+		}
+	}
+	if _, err := s.ImportRegistry(ctx, "us-a", "US", true, a, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ImportRegistry(ctx, "us-b", "US", true, b, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := s.NewRegistryLookup(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	pre, err := s.NewRegistryLookup(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pre.Close()
+	if err := pre.Preload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// As if a third of the blocks had fitted.
+	held := 0
+	for blk := range pre.blocks {
+		if held++; held%3 != 0 {
+			pre.blocks[blk] = nil
+		}
+	}
+	pre.allHeld = false
+	others := append([]string{"+441632960000", "not a number", "+1"}, numbers[2000:]...)
+	batch, err := pre.Batch(append(slices.Clone(numbers[:2000]), "+441632960001", "garbage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read := batch.(batchLookup).read; len(read) < 50 {
+		t.Fatalf("the batch read %d blocks; its numbers are in a hundred, two thirds not held", len(read))
+	}
+	for _, n := range append(slices.Clone(numbers), others...) {
+		wantName, wantAt, wantErr := plain.Find(n)
+		name, at, err := batch.Find(n)
+		if name != wantName || at != wantAt || (err == nil) != (wantErr == nil) {
+			t.Errorf("Find(%s) = %q, %q, %v; plain lookup: %q, %q, %v", n, name, at, err, wantName, wantAt, wantErr)
+		}
+	}
+	// Without Preload, there is nothing to read ahead.
+	if l, err := plain.Batch(numbers[:10]); err != nil || l != scrub.RegistryLookup(plain) {
+		t.Errorf("Batch without Preload = %v, %v; want the lookup itself", l, err)
 	}
 }
