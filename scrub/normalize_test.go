@@ -2,6 +2,8 @@ package scrub
 
 import (
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -310,5 +312,33 @@ func TestNumberTimezones(t *testing.T) {
 		if err != nil || len(got.Timezones) == 0 || got.Timezones[0] != want {
 			t.Errorf("Normalize(%q).Timezones = %v, %v; want [%s]", raw, got.Timezones, err, want)
 		}
+	}
+}
+
+// The normalizer for a few numbers (dncctl check) leaves out the fast path
+// and answers as the scrub's does, default region included.
+func TestNormalizerForFew(t *testing.T) {
+	for _, region := range []string{"", "es", "US", "CN"} {
+		few, err := NewNormalizerForFew(region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		many, err := NewNormalizer(region)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !few.slowOnly || few.Region() != many.Region() {
+			t.Fatalf("region %q: slowOnly %v, region %q; want the slow path and %q", region, few.slowOnly, few.Region(), many.Region())
+		}
+		for _, raw := range []string{"612 345 678", "+34 612 345 678", "138 0013 8000", "(415) 555-2671", "0086 139 0013 9000", "12", "call me"} {
+			a, errA := few.Normalize(raw)
+			b, errB := many.Normalize(raw)
+			if !reflect.DeepEqual(a, b) || fmt.Sprint(errA) != fmt.Sprint(errB) {
+				t.Errorf("region %q, %q: %+v, %v; scrub's normalizer: %+v, %v", region, raw, a, errA, b, errB)
+			}
+		}
+	}
+	if _, err := NewNormalizerForFew("XX"); err == nil {
+		t.Error("NewNormalizerForFew(XX): no error")
 	}
 }

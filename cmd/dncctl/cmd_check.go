@@ -92,7 +92,7 @@ func runCheck(ctx context.Context, opts *checkOptions) error {
 	if err != nil {
 		return &usageError{err: fmt.Errorf("--channel: %w", err)}
 	}
-	norm, err := scrub.NewNormalizer(opts.Region)
+	norm, err := scrub.NewNormalizerForFew(opts.Region)
 	if err != nil {
 		return &usageError{err: fmt.Errorf("--region: %w", err)}
 	}
