@@ -251,7 +251,18 @@ type RegistryLookup struct {
 	preloaded bool
 	allHeld   bool
 	blocks    map[uint64][]blockHit
+
+	// After Preload, when the registry file could be used: the file, and
+	// when each registry was imported. blocks is then nil. filePath is
+	// where the file is, "" for none (for tests of the held blocks).
+	filePath string
+	file     *registryFile
+	imported map[string]string
+	fileErr  error
 }
+
+// FileError is why Preload could not write the registry file, or nil.
+func (l *RegistryLookup) FileError() error { return l.fileErr }
 
 // blockHit is one registry's block: what a lookup needs of it.
 type blockHit struct {
@@ -276,14 +287,43 @@ func (s *Store) NewRegistryLookup(ctx context.Context) (*RegistryLookup, error) 
 		stmt.Close()
 		return nil, err
 	}
-	return &RegistryLookup{db: s.db, stmt: stmt, hashed: hashed}, nil
+	return &RegistryLookup{db: s.db, stmt: stmt, hashed: hashed, filePath: s.registryFilePath()}, nil
 }
 
-// Preload readies the lookup for many numbers, as a scrub looks up: it
-// reads which blocks exist, and holds the blocks themselves while they fit
-// in maxHeldBlockBytes. A few lookups (dncctl check) are faster without.
+// Preload readies the lookup for many numbers, as a scrub looks up. It
+// opens the registry file when it was written from the registries as they
+// are; else it reads every block, writes the file, and uses it. Without a
+// file, it holds which blocks exist and the blocks themselves while they
+// fit in maxHeldBlockBytes. A few lookups (dncctl check) are faster
+// without.
 func (l *RegistryLookup) Preload(ctx context.Context) error {
-	rows, err := l.db.QueryContext(ctx, `SELECT rb.block, rb.registry, coalesce(r.last_full_at, r.last_change_at, ''), rb.numbers
+	tx, err := l.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("read registries: %w", err)
+	}
+	defer tx.Rollback()
+	token, versioned, err := registryToken(ctx, tx)
+	if err != nil {
+		return err
+	}
+	versioned = versioned && l.filePath != ""
+	if versioned {
+		if f, err := openRegistryFile(l.filePath, token); err == nil {
+			return l.useFile(ctx, tx, f)
+		}
+	}
+	var w *registryFileWriter
+	if versioned {
+		if w, err = createRegistryFile(l.filePath, token); err != nil {
+			l.fileErr, w = fmt.Errorf("write the registry file %s: %w", l.filePath, err), nil
+		}
+	}
+	defer func() {
+		if w != nil {
+			w.abort()
+		}
+	}()
+	rows, err := tx.QueryContext(ctx, `SELECT rb.block, rb.registry, coalesce(r.last_full_at, r.last_change_at, ''), rb.numbers
 		FROM registry_blocks rb JOIN registries r ON r.name = rb.registry ORDER BY rb.block, rb.registry`)
 	if err != nil {
 		return fmt.Errorf("read registries: %w", err)
@@ -298,6 +338,12 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 		if err := rows.Scan(&blk, &h.registry, &h.imported, &numbers); err != nil {
 			return fmt.Errorf("read registries: %w", err)
 		}
+		if w != nil {
+			if err := w.add(uint64(blk), h.registry, numbers); err != nil {
+				w.abort()
+				l.fileErr, w = fmt.Errorf("write the registry file %s: %w", l.filePath, err), nil
+			}
+		}
 		if full = full || heldBytes+len(numbers) > maxHeldBlockBytes; !full {
 			h.numbers = slices.Clone(numbers)
 			l.blocks[uint64(blk)] = append(l.blocks[uint64(blk)], h)
@@ -310,6 +356,42 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 		return fmt.Errorf("read registries: %w", err)
 	}
 	l.preloaded, l.allHeld = true, !full
+	if w != nil {
+		err, w = w.commit(), nil
+		if err == nil {
+			var f *registryFile
+			if f, err = openRegistryFile(l.filePath, token); err == nil {
+				return l.useFile(ctx, tx, f)
+			}
+		}
+		l.fileErr = err
+	}
+	return nil
+}
+
+// useFile makes the lookup read blocks from f, and reads in tx when each
+// registry was imported.
+func (l *RegistryLookup) useFile(ctx context.Context, tx *sql.Tx, f *registryFile) error {
+	rows, err := tx.QueryContext(ctx, `SELECT name, coalesce(last_full_at, last_change_at, '') FROM registries`)
+	if err != nil {
+		f.close()
+		return fmt.Errorf("read registries: %w", err)
+	}
+	defer rows.Close()
+	imported := map[string]string{}
+	for rows.Next() {
+		var name, at string
+		if err := rows.Scan(&name, &at); err != nil {
+			f.close()
+			return fmt.Errorf("read registries: %w", err)
+		}
+		imported[name] = at
+	}
+	if err := rows.Err(); err != nil {
+		f.close()
+		return fmt.Errorf("read registries: %w", err)
+	}
+	l.file, l.imported, l.blocks, l.preloaded, l.allHeld = f, imported, nil, true, true
 	return nil
 }
 
@@ -325,6 +407,20 @@ func (l *RegistryLookup) find(e164 string, read map[uint64][]blockHit) (name, im
 	n, err := numberKey(e164)
 	if err != nil {
 		return "", "", err
+	}
+	if l.file != nil {
+		i, err := l.file.find(blockOf(n))
+		if err != nil {
+			return "", "", fmt.Errorf("registry lookup: %w", err)
+		}
+		if i >= 0 {
+			name = l.file.names[i]
+			imported = l.imported[name]
+		}
+		if l.hashed != nil {
+			return l.hashed.find(e164, name, imported)
+		}
+		return name, imported, nil
 	}
 	hits, ok := read[uint64(n)>>blockBits]
 	if !ok {
@@ -441,6 +537,9 @@ func (l *RegistryLookup) block(n int64) ([]blockHit, error) {
 
 // Close releases the lookup.
 func (l *RegistryLookup) Close() error {
+	if l.file != nil {
+		l.file.close()
+	}
 	if l.hashed != nil {
 		l.hashed.close()
 	}

@@ -203,6 +203,7 @@ func TestRegistryLookupPreload(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pre.Close()
+	pre.filePath = "" // the blocks held, without the registry file
 	if err := pre.Preload(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -261,6 +262,7 @@ func TestRegistryLookupBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pre.Close()
+	pre.filePath = "" // the blocks held, without the registry file
 	if err := pre.Preload(ctx); err != nil {
 		t.Fatal(err)
 	}

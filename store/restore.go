@@ -240,10 +240,13 @@ func recordRestore(ctx context.Context, path string, actor Actor, at time.Time, 
 			return err
 		}
 		defer audit.close()
-		// A copy of the store may share a token with a snapshot made
-		// since from another state of it: see snapshot.go.
-		if _, err := tx.ExecContext(ctx, `UPDATE entries_version SET token = random()`); err != nil {
-			return err
+		// A copy of the store may share a token with a snapshot or a
+		// registry file made since from another state of it: see
+		// snapshot.go and registry_file.go.
+		for _, table := range []string{"entries_version", "registry_version"} {
+			if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET token = random()`); err != nil {
+				return err
+			}
 		}
 		return audit.record(ctx, "restore", "", "", detail)
 	})

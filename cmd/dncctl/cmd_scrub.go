@@ -289,6 +289,9 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	}
 	if lookup != nil {
 		defer lookup.Close()
+		if err := lookup.FileError(); err != nil {
+			fmt.Fprintf(opts.IO.ErrOut, "Note: %v; the next scrub reads the registries from the store again, which takes longer.\n", err)
+		}
 		run.decider.Registries = lookup
 		if err := lookup.UseKeys(keys...); err != nil {
 			return explainMissingKey(err)
