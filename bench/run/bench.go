@@ -381,11 +381,19 @@ func (b *bench) registries(ctx context.Context) error {
 		r := rate(b.o.registry, u.wall)
 		b.rows[orderRegistryImport] = row{what: "registry import", items: b.o.registry, use: ptr(u), rate: r,
 			figure: seconds(u.wall), target: perCount(b.o.registry, 10000000, "≤ 10 s"), verdict: verdict(r >= 1000000)}
-		b.rows[orderRegistryDisk] = row{what: "registry on disk", items: b.o.registry, figure: fmt.Sprintf("%.1f bytes/number", perNumber),
-			target: "≤ 4 bytes/number", verdict: verdict(perNumber <= 4)}
 		if err := b.scrubWithRegistry(ctx, orderScrubRegistry, db, b.o.registry); err != nil {
 			return err
 		}
+		// The first scrub wrote the registry file beside the store: it
+		// counts on disk too.
+		file, err := fileSize(db + "-registries")
+		if err != nil {
+			return err
+		}
+		fileNumber := float64(file) / float64(b.o.registry)
+		b.rows[orderRegistryDisk] = row{what: "registry on disk", items: b.o.registry,
+			figure: fmt.Sprintf("%.2f bytes/number (%.2f in the store, %.2f in the registry file)", perNumber+fileNumber, perNumber, fileNumber),
+			target: "≤ 4 bytes/number", verdict: verdict(perNumber+fileNumber <= 4)}
 		b.checkStore, b.checkRegistry = db, b.o.registry
 	}
 	if b.o.bigRegistry == 0 {
@@ -408,6 +416,14 @@ func (b *bench) scrubWithRegistry(ctx context.Context, order int, db string, num
 	if err != nil {
 		return err
 	}
+	// The first scrub after the import writes the registry file the next
+	// ones read.
+	first, _, err := b.scrub(ctx, db, csv)
+	if err != nil {
+		return err
+	}
+	b.notes = append(b.notes, fmt.Sprintf("the first scrub after the %s-number registry's import (it writes the registry file) took %s, %d MB peak RSS",
+		short(numbers), seconds(first.wall), first.rssKB/1024))
 	// The same scrub without the registry again, just before: the ratio
 	// of two runs minutes apart would measure the machine's other work.
 	without, _, err := b.scrub(ctx, b.baseStore(), csv)

@@ -157,7 +157,7 @@ func storeSize(db string) (int64, error) {
 
 // removeStore deletes a store and its companion files.
 func removeStore(db string) error {
-	for _, p := range []string{db, db + "-wal", db + "-shm", db + "-journal", db + "-index"} {
+	for _, p := range []string{db, db + "-wal", db + "-shm", db + "-journal", db + "-index", db + "-registries"} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -197,4 +197,13 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// fileSize is the size of the file at path.
+func fileSize(path string) (int64, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return st.Size(), nil
 }
