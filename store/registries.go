@@ -272,7 +272,12 @@ type blockHit struct {
 
 // maxHeldBlockBytes bounds the blocks a preloaded lookup keeps: all of a
 // registry of ten million numbers, a part of one of a hundred million.
-const maxHeldBlockBytes = 48 << 20
+// Registries of more numbers than fit are read from the registry file.
+var maxHeldBlockBytes int64 = 48 << 20
+
+// fileBytesPerNumber is about what a number takes in blocks, at most: the
+// registries' counts times it say whether their blocks fit in memory.
+const fileBytesPerNumber = 2
 
 // NewRegistryLookup prepares lookups; Close releases them.
 func (s *Store) NewRegistryLookup(ctx context.Context) (*RegistryLookup, error) {
@@ -307,6 +312,15 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 		return err
 	}
 	versioned = versioned && l.filePath != ""
+	if versioned {
+		// Registries whose blocks fit in memory are held: the file would
+		// double what they take on disk for little gain.
+		var numbers int64
+		if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(count), 0) FROM registries WHERE hash_kind = ''`).Scan(&numbers); err != nil {
+			return fmt.Errorf("read registries: %w", err)
+		}
+		versioned = numbers*fileBytesPerNumber > maxHeldBlockBytes
+	}
 	if versioned {
 		if f, err := openRegistryFile(l.filePath, token); err == nil {
 			return l.useFile(ctx, tx, f)
@@ -344,7 +358,7 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 				l.fileErr, w = fmt.Errorf("write the registry file %s: %w", l.filePath, err), nil
 			}
 		}
-		if full = full || heldBytes+len(numbers) > maxHeldBlockBytes; !full {
+		if full = full || int64(heldBytes+len(numbers)) > maxHeldBlockBytes; !full {
 			h.numbers = slices.Clone(numbers)
 			l.blocks[uint64(blk)] = append(l.blocks[uint64(blk)], h)
 			heldBytes += len(numbers)

@@ -15,6 +15,7 @@ import (
 func registryStore(t *testing.T) (*Store, []string) {
 	t.Helper()
 	ctx := context.Background()
+	smallMemory(t)
 	s := openTest(t)
 	var a, b []RegistryChange
 	var lookups []string
@@ -35,6 +36,14 @@ func registryStore(t *testing.T) (*Store, []string) {
 		t.Fatal(err)
 	}
 	return s, append(lookups, "+441632960000", "+34612345678", "+12120000000")
+}
+
+// smallMemory makes the test's registries too large to hold: they are read
+// from the registry file.
+func smallMemory(t *testing.T) {
+	before := maxHeldBlockBytes
+	maxHeldBlockBytes = 1024
+	t.Cleanup(func() { maxHeldBlockBytes = before })
 }
 
 func lookup(t *testing.T, s *Store, preload bool) *RegistryLookup {
@@ -184,4 +193,18 @@ func TestRegistryFileDamaged(t *testing.T) {
 		t.Errorf("with a directory in the way: file %v, error %v", l.file, l.FileError())
 	}
 	sameLookups(t, "without the file", l, plain, numbers)
+}
+
+// Registries whose blocks fit in memory are held, and get no file.
+func TestRegistryFileOnlyWhenTooLarge(t *testing.T) {
+	s, numbers := registryStore(t)
+	maxHeldBlockBytes = 48 << 20
+	l := lookup(t, s, true)
+	if l.file != nil || l.FileError() != nil || !l.allHeld {
+		t.Errorf("a small registry: file %v (error %v), all held %v; want no file, all held", l.file, l.FileError(), l.allHeld)
+	}
+	if _, err := os.Stat(s.registryFilePath()); !os.IsNotExist(err) {
+		t.Errorf("a small registry got a file: %v", err)
+	}
+	sameLookups(t, "held", l, lookup(t, s, false), numbers)
 }

@@ -384,8 +384,8 @@ func (b *bench) registries(ctx context.Context) error {
 		if err := b.scrubWithRegistry(ctx, orderScrubRegistry, db, b.o.registry); err != nil {
 			return err
 		}
-		// The first scrub wrote the registry file beside the store: it
-		// counts on disk too.
+		// The first scrub wrote the registry file beside the store, if the
+		// registry is too large to hold in memory: it counts on disk too.
 		file, err := fileSize(db + "-registries")
 		if err != nil {
 			return err

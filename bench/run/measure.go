@@ -199,9 +199,12 @@ func copyFile(src, dst string) error {
 	return out.Close()
 }
 
-// fileSize is the size of the file at path.
+// fileSize is the size of the file at path; 0 when there is none.
 func fileSize(path string) (int64, error) {
 	st, err := os.Stat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return 0, nil
+	}
 	if err != nil {
 		return 0, err
 	}
