@@ -77,8 +77,10 @@ Keys are flag names: db, region, channel, phone-col, format, out-dir.`,
 		newConfigCmd(f),
 		newPurgeCmd(f),
 		newVersionCmd(f),
-		newGenDocsCmd(),
 	)
+	if c := newGenDocsCmd(); c != nil {
+		root.AddCommand(c)
+	}
 	root.CompletionOptions.HiddenDefaultCmd = false
 	return root
 }
