@@ -193,20 +193,7 @@ func TestRegistryLookupPreload(t *testing.T) {
 	if _, err := s.ImportRegistry(ctx, "a-first", "US", true, b, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	plain, err := s.NewRegistryLookup(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	pre, err := s.NewRegistryLookup(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pre.Close()
-	pre.filePath = "" // the blocks held, without the registry file
-	if err := pre.Preload(ctx); err != nil {
-		t.Fatal(err)
-	}
+	plain, pre := lookup(t, s, false), heldLookup(t, s)
 	for blk := range pre.blocks { // as if none had fitted: they are read as needed
 		pre.blocks[blk] = nil
 	}
@@ -252,20 +239,7 @@ func TestRegistryLookupBatch(t *testing.T) {
 	if _, err := s.ImportRegistry(ctx, "us-b", "US", true, b, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	plain, err := s.NewRegistryLookup(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer plain.Close()
-	pre, err := s.NewRegistryLookup(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pre.Close()
-	pre.filePath = "" // the blocks held, without the registry file
-	if err := pre.Preload(ctx); err != nil {
-		t.Fatal(err)
-	}
+	plain, pre := lookup(t, s, false), heldLookup(t, s)
 	// As if a third of the blocks had fitted.
 	held := 0
 	for blk := range pre.blocks {

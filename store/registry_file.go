@@ -270,23 +270,15 @@ func (w *registryFileWriter) commit() error {
 	tail = binary.LittleEndian.AppendUint32(tail, crc32.Checksum(meta, castagnoli))
 	w.write(append(tail, registryFileEnd...))
 	err := w.err
-	if err == nil {
-		err = w.w.Flush()
-	}
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(w.f.Name(), w.final)
+	if err != nil {
+		discard(w.f)
+	} else {
+		err = putInPlace(w.f, w.w, w.final)
 	}
 	if err != nil {
-		os.Remove(w.f.Name())
 		return fmt.Errorf("write the registry file %s: %w", w.final, err)
 	}
 	return nil
 }
 
-func (w *registryFileWriter) abort() {
-	w.f.Close()
-	os.Remove(w.f.Name())
-}
+func (w *registryFileWriter) abort() { discard(w.f) }

@@ -46,6 +46,18 @@ func smallMemory(t *testing.T) {
 	t.Cleanup(func() { maxHeldBlockBytes = before })
 }
 
+// heldLookup is a preloaded lookup that holds the blocks, without the
+// registry file.
+func heldLookup(t *testing.T, s *Store) *RegistryLookup {
+	t.Helper()
+	l := lookup(t, s, false)
+	l.filePath = ""
+	if err := l.Preload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
 func lookup(t *testing.T, s *Store, preload bool) *RegistryLookup {
 	t.Helper()
 	l, err := s.NewRegistryLookup(context.Background())

@@ -208,24 +208,35 @@ func (w *snapshotWriter) commit(tallies listTallies) error {
 		w.frame = appendText(w.frame, t.last)
 	}
 	w.flush()
-	err := w.w.Flush()
-	if cerr := w.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(w.f.Name(), w.final)
-	}
-	if err != nil {
-		os.Remove(w.f.Name())
+	if err := putInPlace(w.f, w.w, w.final); err != nil {
 		return fmt.Errorf("write the index snapshot %s: %w", w.final, err)
 	}
 	return nil
 }
 
 // abort removes the unfinished snapshot.
-func (w *snapshotWriter) abort() {
-	w.f.Close()
-	os.Remove(w.f.Name())
+func (w *snapshotWriter) abort() { discard(w.f) }
+
+// putInPlace flushes w to f, closes f and renames it to final; on a failure
+// it removes f.
+func putInPlace(f *os.File, w *bufio.Writer, final string) error {
+	err := w.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), final)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
+
+// discard closes and removes the temporary file f.
+func discard(f *os.File) {
+	f.Close()
+	os.Remove(f.Name())
 }
 
 // flush writes the frame being built, if any. Write errors surface in commit.
