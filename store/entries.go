@@ -598,9 +598,12 @@ func (s *Store) readSnapshot(ctx context.Context, tx *sql.Tx, current snapshotVe
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM entries WHERE id > ? AND removed_at IS NULL`, v.maxID).Scan(&behind); err != nil {
 		return false, nil, 0, err
 	}
-	idx.Reserve(snap.optouts + behind)
+	// No more opt-outs than entry ids: a file that says otherwise must not
+	// make the run reserve gigabytes.
+	optouts := int(min(int64(snap.optouts+behind), current.maxID))
+	idx.Reserve(optouts)
 	if int64(behind) >= snapshotRefresh(v.maxID) {
-		*w = s.startSnapshot(current, snap.optouts+behind)
+		*w = s.startSnapshot(current, optouts)
 	}
 	s.indexSource = "snapshot"
 	tallies, err = snap.each(add)
