@@ -258,7 +258,8 @@ func (d *Decider) registries(numbers []string) RegistryLookup {
 		return nil
 	}
 	if b, ok := d.Registries.(RegistryBatcher); ok && len(numbers) > 1 {
-		// On an error, each number's own lookup fails in turn: CHECK_FAILED.
+		// On an error, each number is looked up on its own (and one whose
+		// lookup fails too is CHECK_FAILED).
 		if lookup, err := b.Batch(numbers); err == nil {
 			return lookup
 		}

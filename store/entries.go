@@ -589,6 +589,14 @@ func (s *Store) readSnapshot(ctx context.Context, tx *sql.Tx, current snapshotVe
 	if v.schema != current.schema || v.token != current.token || v.maxID > current.maxID {
 		return false, listTallies{}, 0, nil
 	}
+	// The audit record that was newest when the snapshot was made must be
+	// there still: two copies of one store that went on apart do not
+	// share their audit chain, whatever entries they appended.
+	if h, err := auditHash(ctx, tx, v.auditID); err != nil {
+		return false, nil, 0, err
+	} else if h != v.auditHash {
+		return false, listTallies{}, 0, nil
+	}
 	if fp, err := entryFingerprint(ctx, tx, v.maxID); err != nil {
 		return false, nil, 0, err
 	} else if fp != v.fingerprint {

@@ -62,3 +62,6 @@ func placeholders(rows, columns int) string {
 	row := "(?" + strings.Repeat(", ?", columns-1) + ")"
 	return row + strings.Repeat(", "+row, rows-1)
 }
+
+// inList is n placeholders for an IN list: "?, ?, ?".
+func inList(n int) string { return "?" + strings.Repeat(", ?", n-1) }

@@ -488,7 +488,7 @@ func (l *RegistryLookup) Batch(numbers []string) (scrub.RegistryLookup, error) {
 	}
 	rows, err := l.db.Query(`SELECT rb.block, rb.registry, coalesce(r.last_full_at, r.last_change_at, ''), rb.numbers
 		FROM registry_blocks rb JOIN registries r ON r.name = rb.registry
-		WHERE rb.block IN (`+strings.TrimSuffix(strings.TrimPrefix(placeholders(1, len(need)), "("), ")")+`)
+		WHERE rb.block IN (`+inList(len(need))+`)
 		ORDER BY rb.block, rb.registry`, need...)
 	if err != nil {
 		return nil, fmt.Errorf("registry lookup: %w", err)

@@ -122,7 +122,8 @@ func readRegistryFile(f *os.File, token int64) (*registryFile, error) {
 		r.blocks[i] = binary.LittleEndian.Uint64(rec)
 		r.offsets[i] = int64(binary.LittleEndian.Uint64(rec[8:]))
 		r.lengths[i] = binary.LittleEndian.Uint32(rec[16:])
-		if (i > 0 && r.blocks[i] <= r.blocks[i-1]) || uint64(r.offsets[i])+uint64(r.lengths[i]) > indexAt || r.lengths[i] < 4 {
+		off, n := uint64(r.offsets[i]), uint64(r.lengths[i])
+		if (i > 0 && r.blocks[i] <= r.blocks[i-1]) || off < uint64(len(head)) || off > indexAt || n > indexAt-off || n < 4 {
 			return nil, bad("bad index")
 		}
 	}

@@ -41,7 +41,7 @@ import (
 // checksums or framing are wrong, is ignored and the table read whole.
 
 // snapshotMagic starts a snapshot file; the last digit is its format.
-const snapshotMagic = "DNCIDX01"
+const snapshotMagic = "DNCIDX02"
 
 // maxFrame bounds a frame's length, so that a damaged length cannot make
 // the reader allocate gigabytes.
@@ -74,52 +74,91 @@ type snapshotVersion struct {
 	token       int64  // entries_version.token
 	maxID       int64  // the newest entry's id, removed or not
 	fingerprint string // of entry maxID
+	auditID     int64  // the newest audit record's id, 0 for none
+	auditHash   string // its hash: the history the entries come from
 }
 
 func (s *Store) snapshotPath() string { return s.path + "-index" }
 
+// versionTriggers are the triggers that keep entries_version's token.
+var versionTriggers = []any{"entries_version_update", "entries_version_delete", "entries_version_insert",
+	"entries_version_conflict"}
+
 // currentVersion is the version a snapshot made now, in tx, would have.
-// ok is false when the store lacks the token or any of its triggers: no
-// snapshot can then be trusted.
+// ok is false when the store lacks the token or any of its triggers, or
+// has an entry id below 1 (which the entries read after a snapshot, by id
+// above its newest, could miss): no snapshot can then be trusted.
 func currentVersion(ctx context.Context, tx *sql.Tx) (v snapshotVersion, ok bool, err error) {
 	var token sql.NullInt64
 	var triggers int
+	var minID int64
 	err = tx.QueryRowContext(ctx, `SELECT (SELECT user_version FROM pragma_user_version),
 		(SELECT token FROM entries_version WHERE id = 1),
 		(SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = 'entries'
-			AND name IN ('entries_version_update', 'entries_version_delete', 'entries_version_insert')),
-		(SELECT coalesce(max(id), 0) FROM entries)`).Scan(&v.schema, &token, &triggers, &v.maxID)
+			AND name IN (`+inList(len(versionTriggers))+`)),
+		(SELECT coalesce(max(id), 0) FROM entries), (SELECT coalesce(min(id), 1) FROM entries),
+		(SELECT coalesce(max(id), 0) FROM audit)`, versionTriggers...).Scan(&v.schema, &token, &triggers, &v.maxID, &minID, &v.auditID)
 	if err != nil {
 		return v, false, fmt.Errorf("read the entries' version: %w", err)
 	}
-	if !token.Valid || triggers != 3 {
+	if !token.Valid || triggers != len(versionTriggers) || minID < 1 {
 		return v, false, nil
 	}
 	v.token = token.Int64
-	v.fingerprint, err = entryFingerprint(ctx, tx, v.maxID)
-	return v, err == nil, err
+	if v.fingerprint, err = entryFingerprint(ctx, tx, v.maxID); err != nil {
+		return v, false, err
+	}
+	if v.auditHash, err = auditHash(ctx, tx, v.auditID); err != nil {
+		return v, false, err
+	}
+	return v, true, nil
 }
 
-// entryFingerprint identifies entry id by what is never changed in place.
+// entryFingerprint identifies entry id by every column it has.
 func entryFingerprint(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
 	if id == 0 {
 		return "", nil
 	}
-	var list, e164, channel, addedAt, addedBy, source, campaign string
-	err := tx.QueryRowContext(ctx, `SELECT list, e164, channel, added_at, added_by, source, campaign
-		FROM entries WHERE id = ?`, id).Scan(&list, &e164, &channel, &addedAt, &addedBy, &source, &campaign)
+	rows, err := tx.QueryContext(ctx, `SELECT * FROM entries WHERE id = ?`, id)
+	if err != nil {
+		return "", fmt.Errorf("read entry %d: %w", id, err)
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return "gone", rows.Err()
+	}
+	columns, err := rows.Columns()
+	if err != nil {
+		return "", err
+	}
+	values := make([]any, len(columns))
+	for i := range values {
+		values[i] = new(any)
+	}
+	if err := rows.Scan(values...); err != nil {
+		return "", fmt.Errorf("read entry %d: %w", id, err)
+	}
+	sum := sha256.New()
+	for i, v := range values {
+		fmt.Fprintf(sum, "%s=%T:%v\x00", columns[i], *v.(*any), *v.(*any))
+	}
+	return string(sum.Sum(nil)), rows.Err()
+}
+
+// auditHash is the hash of audit record id, "" for none.
+func auditHash(ctx context.Context, tx *sql.Tx, id int64) (string, error) {
+	if id == 0 {
+		return "", nil
+	}
+	var hash string
+	err := tx.QueryRowContext(ctx, `SELECT hash FROM audit WHERE id = ?`, id).Scan(&hash)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "gone", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("read entry %d: %w", id, err)
+		return "", fmt.Errorf("read audit record %d: %w", id, err)
 	}
-	sum := sha256.New()
-	for _, f := range []string{list, e164, channel, addedAt, addedBy, source, campaign} {
-		sum.Write([]byte(f))
-		sum.Write([]byte{0})
-	}
-	return string(sum.Sum(nil)), nil
+	return hash, nil
 }
 
 // snapshotWriter writes a snapshot to a temporary file, renamed into
@@ -148,6 +187,8 @@ func createSnapshot(final string, v snapshotVersion, optouts int) (*snapshotWrit
 	w.frame = binary.AppendVarint(w.frame, v.token)
 	w.frame = binary.AppendVarint(w.frame, v.maxID)
 	w.frame = appendText(w.frame, v.fingerprint)
+	w.frame = binary.AppendVarint(w.frame, v.auditID)
+	w.frame = appendText(w.frame, v.auditHash)
 	w.frame = binary.AppendUvarint(w.frame, uint64(optouts))
 	w.flush()
 	return w, nil
@@ -188,6 +229,9 @@ func (w *snapshotWriter) add(id int64, e scrub.Entry) error {
 		w.frame = appendTime(w.frame, e.ExpiresAt)
 	}
 	w.rows++
+	if len(w.frame) > maxFrame {
+		return fmt.Errorf("index snapshot: entry %d takes %d bytes, more than a frame holds", id, len(w.frame))
+	}
 	if len(w.frame) >= rowsFrame {
 		w.flush()
 	}
@@ -312,7 +356,8 @@ func (s *snapshotReader) readHeader() error {
 		return fmt.Errorf("%w: no header", errBadSnapshot)
 	}
 	schema := d.uvarint()
-	s.version = snapshotVersion{schema: int(schema), token: d.varint(), maxID: d.varint(), fingerprint: d.text()}
+	s.version = snapshotVersion{schema: int(schema), token: d.varint(), maxID: d.varint(), fingerprint: d.text(),
+		auditID: d.varint(), auditHash: d.text()}
 	s.optouts = int(min(d.uvarint(), 1<<30))
 	return d.end()
 }
@@ -358,12 +403,21 @@ func (s *snapshotReader) each(fn func(id int64, e scrub.Entry) error) (listTalli
 			full <- b
 		}
 	}()
+	stopDecoding := func() {
+		close(stop)
+		for range full {
+		}
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			stopDecoding() // the decoder must not wait for ever on full
+			panic(p)
+		}
+	}()
 	for b := range full {
 		for i, id := range b.ids {
 			if err := fn(id, b.entries[i]); err != nil {
-				close(stop)
-				for range full {
-				}
+				stopDecoding()
 				return nil, err
 			}
 		}
