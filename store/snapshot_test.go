@@ -345,12 +345,13 @@ func TestIndexSnapshotReplaceByHand(t *testing.T) {
 		Entry{List: scrub.ListOptOut, E164: "+34612000002", Channel: scrub.ChannelAll, ExpiresAt: t0.Add(time.Hour)})
 	numbers := []string{"+34612000001", "+34612000002"}
 	scope := scrub.Scope{Channel: scrub.ChannelVoice, Now: t0.Add(2 * time.Hour)}
-	for name, stmt := range map[string]string{
-		"the newest entry made permanent": `INSERT OR REPLACE INTO entries (id, list, e164, channel, added_at)
-			SELECT id, list, e164, channel, added_at FROM entries WHERE id = (SELECT max(id) FROM entries)`,
-		"an active whitelist entry given an expiry": `INSERT OR REPLACE INTO entries (list, e164, channel, tag, added_at, expires_at)
-			VALUES ('whitelist', '+34612000001', '', 'vip', '2024-01-15T09:30:00Z', '2024-01-15T10:00:00Z')`,
+	for _, c := range []struct{ name, stmt string }{
+		{"the newest entry (the opt-out) made permanent", `INSERT OR REPLACE INTO entries (id, list, e164, channel, added_at)
+			SELECT id, list, e164, channel, added_at FROM entries WHERE id = (SELECT max(id) FROM entries)`},
+		{"an active whitelist entry given an expiry", `INSERT OR REPLACE INTO entries (list, e164, channel, tag, added_at, expires_at)
+			VALUES ('whitelist', '+34612000001', '', 'vip', '2024-01-15T09:30:00Z', '2024-01-15T10:00:00Z')`},
 	} {
+		name, stmt := c.name, c.stmt
 		sameIndex(t, s, ref, scope, numbers)
 		execOn(t, s.Path(), stmt)
 		sameIndex(t, s, ref, scope, numbers)
