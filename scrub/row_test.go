@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // scrubRows scrubs rows (header name,phone,mobile; phone columns 1 and 2)
@@ -202,6 +203,15 @@ func TestNoNumberHidesBehindAnother(t *testing.T) {
 	for raw, ext := range map[string]string{"612345678 ext. 42": "42", "+34 612 345 678 x123456": "123456"} {
 		if num, err := n.Normalize(raw); err != nil || num.Extension != ext {
 			t.Errorf("Normalize(%q) = %+v, %v; want extension %s", raw, num, err, ext)
+		}
+	}
+}
+
+// isNumberSeparator's table says what numberSeparators says, for every rune.
+func TestIsNumberSeparator(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isNumberSeparator(r), strings.ContainsRune(numberSeparators, r); got != want {
+			t.Fatalf("isNumberSeparator(%q) = %v, want %v", r, got, want)
 		}
 	}
 }

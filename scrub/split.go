@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // numberSeparators split a cell that holds several numbers:
@@ -28,10 +29,13 @@ func splitCell(cell string) []cellPart {
 	if cell == "" {
 		return nil
 	}
+	if strings.IndexFunc(cell, isNumberSeparator) < 0 {
+		return []cellPart{{raw: cell}} // most cells: one number, nothing to split
+	}
 	var parts []cellPart
 	start := 0
 	for i, r := range cell {
-		if strings.ContainsRune(numberSeparators, r) {
+		if isNumberSeparator(r) {
 			parts = append(parts, cellPart{raw: cell[start:i], sep: string(r)})
 			start = i + len(string(r))
 		}
@@ -53,6 +57,25 @@ func splitCell(cell string) []cellPart {
 	}
 	return kept
 }
+
+// isNumberSeparator reports whether r is one of numberSeparators.
+func isNumberSeparator(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiSeparators[r]
+	}
+	return strings.ContainsRune(numberSeparators, r)
+}
+
+// asciiSeparators are numberSeparators' ASCII runes, looked up by rune:
+// splitting was a twentieth of a scrub's time, most of it this test.
+var asciiSeparators = func() (t [utf8.RuneSelf]bool) {
+	for _, r := range numberSeparators {
+		if r < utf8.RuneSelf {
+			t[r] = true
+		}
+	}
+	return t
+}()
 
 // joinParts rebuilds a cell from the parts kept in it.
 func joinParts(parts []cellPart) string {
