@@ -125,6 +125,7 @@ func (s *scrubber) checkBatch(ctx context.Context, b *batch) {
 		b.panicked = recover()
 		close(b.done)
 	}()
+	_, batching := s.d.Registries.(RegistryBatcher)
 	var numbers []string
 	for i := range b.rows {
 		if ctx.Err() != nil {
@@ -132,7 +133,9 @@ func (s *scrubber) checkBatch(ctx context.Context, b *batch) {
 		}
 		if r := &b.rows[i]; !r.malformed {
 			r.checks = s.d.checkRowLists(s.in, r.fields)
-			numbers = r.checks.registryNumbers(numbers)
+			if batching {
+				numbers = r.checks.registryNumbers(numbers)
+			}
 		}
 	}
 	reg := s.d.registries(numbers)

@@ -482,10 +482,6 @@ func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.H
 	return idx, states, nil
 }
 
-// IndexSource says where the last index was loaded from: "table", or
-// "snapshot" and how many entries came from the table after it.
-func (s *Store) IndexSource() string { return s.indexSource }
-
 // snapshotRefresh is how many entries appended since a snapshot make a run
 // write a new one: reading them from the table costs about 3.4 µs each.
 func snapshotRefresh(maxID int64) int64 { return max(1024, min(32768, maxID/32)) }

@@ -405,7 +405,7 @@ func (l *RegistryLookup) useFile(ctx context.Context, tx *sql.Tx, f *registryFil
 		f.close()
 		return fmt.Errorf("read registries: %w", err)
 	}
-	l.file, l.imported, l.blocks, l.preloaded, l.allHeld = f, imported, nil, true, true
+	l.file, l.imported, l.blocks, l.preloaded, l.allHeld = f, imported, nil, true, false
 	return nil
 }
 
@@ -464,8 +464,8 @@ func (l *RegistryLookup) find(e164 string, read map[uint64][]blockHit) (name, im
 // numbers that Preload did not hold: a scrub's worker asks for a batch of
 // rows at once. Without Preload, it returns l.
 func (l *RegistryLookup) Batch(numbers []string) (scrub.RegistryLookup, error) {
-	if !l.preloaded || l.allHeld {
-		return l, nil
+	if !l.preloaded || l.allHeld || l.file != nil {
+		return l, nil // every lookup is one map access, or one pread
 	}
 	var need []any
 	seen := map[uint64]bool{}

@@ -323,6 +323,7 @@ type snapshotReader struct {
 	version snapshotVersion
 	optouts int
 	strs    []string
+	digits  []byte // a number being decoded
 }
 
 // openSnapshot opens the snapshot at path and reads its version. It
@@ -482,7 +483,8 @@ func (s *snapshotReader) row(d *decoder, lastID int64) (int64, scrub.Entry) {
 	}
 	flags := d.readByte()
 	if flags&rowKeyed != 0 {
-		e.E164 = "+" + strconv.FormatUint(d.uvarint(), 10)
+		s.digits = strconv.AppendUint(append(s.digits[:0], '+'), d.uvarint(), 10)
+		e.E164 = string(s.digits)
 	} else {
 		e.E164 = d.text()
 	}

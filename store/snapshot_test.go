@@ -35,22 +35,22 @@ func sameIndex(t *testing.T, s, ref *Store, scope scrub.Scope, numbers []string,
 	ctx := context.Background()
 	got, gotStates, err := s.LoadIndexAndStates(ctx, scope, keys...)
 	if err != nil {
-		t.Fatalf("load (%s): %v", s.IndexSource(), err)
+		t.Fatalf("load (%s): %v", s.indexSource, err)
 	}
 	want, wantStates, err := ref.LoadIndexAndStates(ctx, scope, keys...)
 	if err != nil {
 		t.Fatalf("load from the table: %v", err)
 	}
 	if !reflect.DeepEqual(gotStates, wantStates) {
-		t.Fatalf("scope %+v, from %s: states %+v, from the table %+v", scope, s.IndexSource(), gotStates, wantStates)
+		t.Fatalf("scope %+v, from %s: states %+v, from the table %+v", scope, s.indexSource, gotStates, wantStates)
 	}
 	if got.Len() != want.Len() || got.Suppressions() != want.Suppressions() {
 		t.Fatalf("scope %+v, from %s: %d entries (%d suppressing), from the table %d (%d)",
-			scope, s.IndexSource(), got.Len(), got.Suppressions(), want.Len(), want.Suppressions())
+			scope, s.indexSource, got.Len(), got.Suppressions(), want.Len(), want.Suppressions())
 	}
 	for _, n := range numbers {
 		if g, w := got.Find(n), want.Find(n); !reflect.DeepEqual(g, w) {
-			t.Fatalf("scope %+v, from %s: Find(%s) = %s, from the table %s", scope, s.IndexSource(), n, describeMatch(g), describeMatch(w))
+			t.Fatalf("scope %+v, from %s: Find(%s) = %s, from the table %s", scope, s.indexSource, n, describeMatch(g), describeMatch(w))
 		}
 	}
 }
@@ -140,7 +140,7 @@ func TestIndexSnapshotMatchesTable(t *testing.T) {
 			if err := s.IndexSnapshotError(); err != nil {
 				t.Fatalf("step %d: %v", step, err)
 			}
-			sources[strings.Fields(s.IndexSource())[0]]++
+			sources[strings.Fields(s.indexSource)[0]]++
 		}
 	}
 	if sources["snapshot"] < 100 || sources["table"] < 10 {
@@ -170,7 +170,7 @@ func TestEntriesVersion(t *testing.T) {
 	if _, _, err := s.LoadIndexAndStates(ctx, scrub.Scope{Channel: scrub.ChannelVoice}); err != nil {
 		t.Fatal(err)
 	}
-	if got := s.IndexSource(); got != "snapshot and 1 from the table" {
+	if got := s.indexSource; got != "snapshot and 1 from the table" {
 		t.Errorf("after one addition the index came from %q", got)
 	}
 
@@ -262,7 +262,7 @@ func TestIndexSnapshotOfAnotherCopy(t *testing.T) {
 				t.Fatal(err)
 			}
 			if idx.Find("+34612000003").OptOut == nil || idx.Find("+34612000002").OptOut != nil {
-				t.Errorf("the copy's index (from %s) holds the other copy's entries", s.IndexSource())
+				t.Errorf("the copy's index (from %s) holds the other copy's entries", s.indexSource)
 			}
 		})
 	}
@@ -301,11 +301,11 @@ func TestIndexSnapshotDamaged(t *testing.T) {
 			t.Fatal(err)
 		}
 		sameIndex(t, s, ref, scope, numbers)
-		if got := s.IndexSource(); got != "table" {
+		if got := s.indexSource; got != "table" {
 			t.Errorf("%s: index from %s", name, got)
 		}
 		sameIndex(t, s, ref, scope, numbers)
-		if got := s.IndexSource(); !strings.HasPrefix(got, "snapshot") {
+		if got := s.indexSource; !strings.HasPrefix(got, "snapshot") {
 			t.Errorf("%s: the load after did not use the new snapshot (%s)", name, got)
 		}
 	}
@@ -335,8 +335,8 @@ func TestIndexSnapshotMissingKey(t *testing.T) {
 	}
 	_, err := s.LoadIndex(ctx, scrub.Scope{Channel: scrub.ChannelVoice})
 	var missing *scrub.MissingKeyError
-	if !errors.As(err, &missing) || !strings.HasPrefix(s.IndexSource(), "snapshot") {
-		t.Errorf("load from %s without the key: %v, want a MissingKeyError", s.IndexSource(), err)
+	if !errors.As(err, &missing) || !strings.HasPrefix(s.indexSource, "snapshot") {
+		t.Errorf("load from %s without the key: %v, want a MissingKeyError", s.indexSource, err)
 	}
 }
 
@@ -367,7 +367,7 @@ func TestIndexSnapshotReplaceByHand(t *testing.T) {
 		}
 	}
 	if idx, err := s.LoadIndex(ctx, scope); err != nil || idx.Find("+34612000002").OptOut == nil {
-		t.Errorf("the opt-out made permanent by hand is not in the index (from %s): %v", s.IndexSource(), err)
+		t.Errorf("the opt-out made permanent by hand is not in the index (from %s): %v", s.indexSource, err)
 	}
 }
 
@@ -381,7 +381,7 @@ func TestIndexSnapshotIDBelowOne(t *testing.T) {
 	execOn(t, s.Path(), `INSERT INTO entries (id, list, e164, channel, added_at) VALUES (0, 'optout', '+34612000001', 'all', '2024-01-15T09:30:00Z')`)
 	mustAdd(t, s, t0, Entry{List: scrub.ListOptOut, E164: "+34612000002", Channel: scrub.ChannelAll})
 	sameIndex(t, s, ref, scope, []string{"+34612000001", "+34612000002"})
-	if got := s.IndexSource(); got != "table" {
+	if got := s.indexSource; got != "table" {
 		t.Errorf("with an entry id 0 the index came from %s", got)
 	}
 }

@@ -58,7 +58,9 @@ type Store struct {
 	// another process writing to the store (see begin).
 	waiting     func()
 	waitingOnce sync.Once
-	// indexSource and snapshotErr describe the last index load.
+	// indexSource and snapshotErr describe the last index load: "table",
+	// or "snapshot and N from the table" (for tests); why its snapshot
+	// could not be written.
 	indexSource string
 	snapshotErr error
 	// noSnapshot makes index loads read the table alone, for tests to
