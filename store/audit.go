@@ -115,7 +115,7 @@ func (a *auditor) flush(ctx context.Context) error {
 func (a *auditor) writeHeld(ctx context.Context) error {
 	for done := 0; done < len(a.held); {
 		n := min(len(a.held)-done, auditBatch*auditColumns)
-		if err := a.insert.exec(ctx, a.held[done:done+n]); err != nil {
+		if _, err := a.insert.exec(ctx, a.held[done:done+n]); err != nil {
 			return fmt.Errorf("append to the audit log: %w", err)
 		}
 		done += n

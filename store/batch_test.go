@@ -3,25 +3,35 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/dncctl/dncctl/scrub"
 )
 
-// Entries are inserted a hundred to a statement: across batch boundaries,
-// with repeats inside a batch and numbers already active, each entry must
-// still be reported new exactly when it was, and each addition audited
-// once, in order, with the chain intact.
+// Entries are inserted a hundred to a statement, and a large import in
+// the order of its numbers: across batch boundaries, with repeats inside a
+// batch and numbers already active, each entry must still be reported new
+// exactly when it was, and each addition audited once, with the chain
+// intact, in the entries' order (by number for a large import).
 func TestAddInBatches(t *testing.T) {
+	for _, size := range []int{350, sortedImport + 350} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) { testAddInBatches(t, size) })
+	}
+}
+
+func testAddInBatches(t *testing.T, size int) {
 	ctx := context.Background()
 	s := openTest(t)
-	mustAdd(t, s, t0, Entry{List: scrub.ListOptOut, E164: "+34600000150", Channel: scrub.ChannelAll})
+	distinct := size * 3 / 4 // a quarter of the entries repeat a number, some in one batch, some in two
+	active := fmt.Sprintf("+346%08d", (150*7919)%distinct)
+	mustAdd(t, s, t0, Entry{List: scrub.ListOptOut, E164: active, Channel: scrub.ChannelAll})
 	var es []Entry
 	var want []bool
-	seen := map[string]bool{"+34600000150": true}
-	for i := range 350 {
-		n := fmt.Sprintf("+34600000%03d", i%260) // 90 numbers come twice, some in one batch, some in two
+	seen := map[string]bool{active: true}
+	for i := range size {
+		n := fmt.Sprintf("+346%08d", (i%distinct*7919)%distinct) // not in order
 		es = append(es, Entry{List: scrub.ListOptOut, E164: n, Channel: scrub.ChannelAll})
 		want = append(want, !seen[n])
 		seen[n] = true
@@ -31,14 +41,20 @@ func TestAddInBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	newOnes := 0
+	var wantOrder []string
 	for i := range es {
 		if added[i] != want[i] {
 			t.Errorf("entry %d (%s): added = %v, want %v", i, es[i].E164, added[i], want[i])
 		}
 		if want[i] {
 			newOnes++
+			wantOrder = append(wantOrder, es[i].E164)
 		}
 	}
+	if size > sortedImport {
+		slices.Sort(wantOrder)
+	}
+	wantOrder = append([]string{active}, wantOrder...)
 	n, err := s.VerifyAudit(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -50,15 +66,12 @@ func TestAddInBatches(t *testing.T) {
 	if err := s.Audit(ctx, AuditQuery{}, func(r AuditRecord) error { order = append(order, r.E164); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	var wantOrder []string
-	wantOrder = append(wantOrder, "+34600000150")
-	for i, e := range es {
-		if want[i] {
-			wantOrder = append(wantOrder, e.E164)
-		}
-	}
 	if strings.Join(order, " ") != strings.Join(wantOrder, " ") {
 		t.Errorf("audit order differs from the entries' order")
+	}
+	got := entries(t, s, Query{})
+	if len(got) != 1+newOnes {
+		t.Errorf("%d entries in the store, want %d", len(got), 1+newOnes)
 	}
 }
 

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"modernc.org/sqlite"
@@ -107,11 +109,12 @@ func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries Entries, at 
 	audit.batch()
 	ins := newBatchInserter(tx)
 	defer ins.close()
+	order := insertOrder(entries)
 	batch := make([]Entry, 0, addBatch)
 	for start := 0; start < entries.N; start += addBatch {
 		batch = batch[:0]
-		for i := start; i < min(start+addBatch, entries.N); i++ {
-			batch = append(batch, entries.At(i))
+		for _, i := range order[start:min(start+addBatch, entries.N)] {
+			batch = append(batch, entries.At(int(i)))
 		}
 		inserted, err := ins.insert(ctx, batch, at, stamp, by)
 		if isConstraint(err) {
@@ -122,22 +125,49 @@ func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries Entries, at 
 		if err != nil {
 			return nil, err
 		}
-		for i, e := range batch {
+		for j, e := range batch {
+			i := order[start+j]
 			k := activeKeyOf(e)
-			if added[start+i] = inserted[k]; added[start+i] {
+			if added[i] = inserted[k]; added[i] {
 				delete(inserted, k) // a second entry for the number in the batch was not new
 				if err := audit.record(ctx, "add", string(e.List), auditNumber(e), describeEntry(e)); err != nil {
 					return nil, err
 				}
 				continue
 			}
-			if added[start+i], err = extendIn(ctx, tx, audit, e); err != nil {
+			if added[i], err = extendIn(ctx, tx, audit, e); err != nil {
 				return nil, err
 			}
 		}
 	}
 	return added, audit.flush(ctx)
 }
+
+// insertOrder is the order addIn inserts entries in: by number, for an
+// import large enough to spill the page cache. Its entries then land in
+// the number indexes (entries_e164, entries_active, audit_e164) in order,
+// on pages just written, instead of all over them: a million opt-outs
+// imported in 22 s instead of 34. Equal numbers keep their order, so the
+// first of them is the one added, as in the file.
+func insertOrder(entries Entries) []int32 {
+	order := make([]int32, entries.N)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	if entries.N <= sortedImport {
+		return order
+	}
+	numbers := make([]string, entries.N)
+	for i := range numbers {
+		numbers[i] = entries.At(i).E164
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return strings.Compare(numbers[a], numbers[b]) })
+	return order
+}
+
+// sortedImport is the size above which an import is inserted by number;
+// below it entries go in as given, and so do their audit records.
+const sortedImport = 10000
 
 // addBatch is how many entries one INSERT adds: 14 parameters each, well
 // under SQLite's limit on parameters.
@@ -180,18 +210,25 @@ func isConstraint(err error) bool {
 // batchInserter inserts entries a batch to a statement. ON CONFLICT DO
 // NOTHING skips only a number already active (or earlier in the batch);
 // unlike INSERT OR IGNORE it does not also skip an entry a CHECK refuses.
-// RETURNING says which rows were added.
+//
+// Which rows were added is read back only when the statement skipped some:
+// RETURNING every row cost an import of a million entries 1.7 s, for
+// batches that nearly always add every row.
 type batchInserter struct {
+	tx       *sql.Tx
 	stmt     multiRow
 	args     []any
 	inserted map[activeKey]bool
+	last     int64 // the newest entry's id; -1 until read
 }
 
 func newBatchInserter(tx *sql.Tx) *batchInserter {
 	return &batchInserter{
+		tx: tx,
 		stmt: multiRow{tx: tx, head: insertEntries, columns: entryColumns, rows: addBatch,
-			tail: ` ON CONFLICT DO NOTHING RETURNING list, e164, channel, campaign, prefix`},
+			tail: ` ON CONFLICT DO NOTHING`},
 		inserted: map[activeKey]bool{},
+		last:     -1,
 	}
 }
 
@@ -200,24 +237,60 @@ func (b *batchInserter) close() { b.stmt.close() }
 // insert inserts batch in one statement and returns the keys of the rows
 // it added, valid until the next call.
 func (b *batchInserter) insert(ctx context.Context, batch []Entry, at time.Time, stamp, by string) (map[activeKey]bool, error) {
+	if b.last < 0 {
+		if err := b.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&b.last); err != nil {
+			return nil, err
+		}
+	}
 	b.args = b.args[:0]
 	for _, e := range batch {
 		b.args = appendValues(b.args, e, at, stamp, by)
 	}
-	rows, err := b.stmt.query(ctx, b.args)
+	res, err := b.stmt.exec(ctx, b.args)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	n, err := res.RowsAffected()
+	if err != nil {
+		return nil, err
+	}
 	clear(b.inserted)
+	if int(n) == len(batch) {
+		for _, e := range batch {
+			b.inserted[activeKeyOf(e)] = true
+		}
+		b.last, err = res.LastInsertId()
+		return b.inserted, err
+	}
+	return b.inserted, b.readAdded(ctx, n)
+}
+
+// readAdded reads the keys of the n rows the last statement added: those
+// after the newest entry before it, as SQLite numbers a row one past the
+// newest. A count that does not match fails the import rather than
+// recording the wrong rows as added.
+func (b *batchInserter) readAdded(ctx context.Context, n int64) error {
+	rows, err := b.tx.QueryContext(ctx, `SELECT id, list, e164, channel, campaign, prefix FROM entries WHERE id > ? ORDER BY id`, b.last)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var got int64
 	for rows.Next() {
 		var k activeKey
-		if err := rows.Scan(&k.list, &k.e164, &k.channel, &k.campaign, &k.prefix); err != nil {
-			return nil, err
+		if err := rows.Scan(&b.last, &k.list, &k.e164, &k.channel, &k.campaign, &k.prefix); err != nil {
+			return err
 		}
 		b.inserted[k] = true
+		got++
 	}
-	return b.inserted, rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if got != n {
+		return fmt.Errorf("the store added %d entries but %d follow the newest one before them", n, got)
+	}
+	return nil
 }
 
 // insertEach is insert a row at a time, naming the entry that fails.

@@ -18,26 +18,15 @@ type multiRow struct {
 	full       *sql.Stmt
 }
 
-// query runs the statement for the rows of args (columns values each).
-func (m *multiRow) query(ctx context.Context, args []any) (*sql.Rows, error) {
+// exec runs the statement for the rows of args (columns values each).
+func (m *multiRow) exec(ctx context.Context, args []any) (sql.Result, error) {
 	if n := len(args) / m.columns; n < m.rows {
-		return m.tx.QueryContext(ctx, m.sql(n), args...)
+		return m.tx.ExecContext(ctx, m.sql(n), args...)
 	}
 	if err := m.prepare(ctx); err != nil {
 		return nil, err
 	}
-	return m.full.QueryContext(ctx, args...)
-}
-
-// exec is query for a statement that returns no rows.
-func (m *multiRow) exec(ctx context.Context, args []any) error {
-	var err error
-	if n := len(args) / m.columns; n < m.rows {
-		_, err = m.tx.ExecContext(ctx, m.sql(n), args...)
-	} else if err = m.prepare(ctx); err == nil {
-		_, err = m.full.ExecContext(ctx, args...)
-	}
-	return err
+	return m.full.ExecContext(ctx, args...)
 }
 
 func (m *multiRow) prepare(ctx context.Context) error {
