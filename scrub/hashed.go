@@ -162,10 +162,14 @@ type hashedLists struct {
 	sets []*hashedSet       // in the order first met, so that Find is deterministic
 }
 
+// hashedSet is the entries of one hasher, as rows of the index's
+// slimEntries keyed by their hash's bytes: no pointers, so that a million
+// hashed opt-outs cost tens of megabytes and no garbage-collection scan,
+// where a map of Entry values cost hundreds.
 type hashedSet struct {
 	hasher    *Hasher
-	blacklist map[string]Entry
-	optout    map[string]Entry
+	blacklist map[[sha256.Size]byte]int32
+	optout    map[[sha256.Size]byte]int32
 }
 
 // UseKeys gives the index the HMAC keys that hashed entries may have been
@@ -180,13 +184,21 @@ func (x *Index) UseKeys(keys ...HashKey) {
 	}
 }
 
-// add records a hashed entry that applies to the run, for an index on channel.
-func (h *hashedLists) add(e Entry, channel Channel) error {
+// add records a hashed entry that applies to the run, for an index on
+// channel, its row kept in t.
+func (h *hashedLists) add(t *slimEntries, e Entry, channel Channel) error {
 	switch {
 	case e.Prefix:
 		return fmt.Errorf("hashed entry %s is a prefix: a hash stands for one number", e.E164)
 	case e.List != ListOptOut && e.List != ListBlacklist:
 		return fmt.Errorf("hashed entry %s on the %s list: only opt-outs and the blacklist are shared hashed", e.E164, e.List)
+	}
+	var sum [sha256.Size]byte
+	if len(e.E164) != hex.EncodedLen(len(sum)) {
+		return fmt.Errorf("hashed entry %q: not 64 hex digits", e.E164)
+	}
+	if _, err := hex.Decode(sum[:], []byte(e.E164)); err != nil {
+		return fmt.Errorf("hashed entry %q: not 64 hex digits", e.E164)
 	}
 	set, err := h.set(e)
 	if err != nil {
@@ -194,11 +206,23 @@ func (h *hashedLists) add(e Entry, channel Channel) error {
 	}
 	switch {
 	case e.List == ListBlacklist:
-		keepOldest(set.blacklist, e)
+		keepOldestHashed(set.blacklist, t, sum, e)
 	case e.Channel == "" || e.Channel == ChannelAll || e.Channel == channel:
-		keepOldest(set.optout, e)
+		keepOldestHashed(set.optout, t, sum, e)
 	}
 	return nil
+}
+
+// keepOldestHashed is numberSet.keepOldest for a hashed set.
+func keepOldestHashed(m map[[sha256.Size]byte]int32, t *slimEntries, sum [sha256.Size]byte, e Entry) {
+	if i, ok := m[sum]; ok {
+		if e.AddedAt.Before(t.rows[i].addedAt()) {
+			t.rows[i] = t.slim(e)
+		}
+		return
+	}
+	m[sum] = int32(len(t.rows))
+	t.rows = append(t.rows, t.slim(e))
 }
 
 // set finds or makes the set of e's hasher. An HMAC entry whose key the run
@@ -228,7 +252,7 @@ func (h *hashedLists) set(e Entry) (*hashedSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hashed entry %s: %w", e.E164, err)
 	}
-	s := &hashedSet{hasher: hasher, blacklist: map[string]Entry{}, optout: map[string]Entry{}}
+	s := &hashedSet{hasher: hasher, blacklist: map[[sha256.Size]byte]int32{}, optout: map[[sha256.Size]byte]int32{}}
 	h.sets = append(h.sets, s)
 	return s, nil
 }
@@ -241,20 +265,33 @@ func (h *hashedLists) len() int {
 	return n
 }
 
-// find adds to m what the hashed lists know of e164. A hashed entry is as
-// good as a plain one: the oldest exact entry wins, and an exact entry
-// beats a prefix.
-func (h *hashedLists) find(e164 string, m *Match) {
+// find adds to m what the hashed lists know of e164, their rows kept in
+// t. A hashed entry is as good as a plain one: the oldest exact entry
+// wins, and an exact entry beats a prefix.
+func (h *hashedLists) find(t *slimEntries, e164 string, m *Match) {
 	for _, s := range h.sets {
 		if len(s.blacklist) == 0 && len(s.optout) == 0 {
 			continue
 		}
-		sum := s.hasher.Hash(e164)
-		if e, ok := s.blacklist[sum]; ok && (m.Blacklist == nil || m.Blacklist.Prefix || e.AddedAt.Before(m.Blacklist.AddedAt)) {
-			m.Blacklist = &e
+		var sum [sha256.Size]byte
+		copy(sum[:], s.hasher.Sum(e164))
+		if i, ok := s.blacklist[sum]; ok {
+			if e := s.entry(t, i, sum); m.Blacklist == nil || m.Blacklist.Prefix || e.AddedAt.Before(m.Blacklist.AddedAt) {
+				m.Blacklist = &e
+			}
 		}
-		if e, ok := s.optout[sum]; ok && (m.OptOut == nil || e.AddedAt.Before(m.OptOut.AddedAt)) {
-			m.OptOut = &e
+		if i, ok := s.optout[sum]; ok {
+			if e := s.entry(t, i, sum); m.OptOut == nil || e.AddedAt.Before(m.OptOut.AddedAt) {
+				m.OptOut = &e
+			}
 		}
 	}
+}
+
+// entry is row i of t, a hashed entry whose hash is sum.
+func (s *hashedSet) entry(t *slimEntries, i int32, sum [sha256.Size]byte) Entry {
+	e := t.entry(i, hex.EncodeToString(sum[:]))
+	e.Hash = s.hasher.Kind()
+	e.HashKey = s.hasher.Fingerprint()
+	return e
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The vectors come from outside Go, so the tests do not check crypto/sha256
@@ -179,4 +180,43 @@ func mustHash(t *testing.T, kind HashKind, key *HashKey, e164 string) string {
 		t.Fatal(err)
 	}
 	return h.Hash(e164)
+}
+
+// A hashed match is the entry as it was added, every field, though the
+// index keeps it slim; of two entries for one hash the older is kept,
+// whichever comes first.
+func TestIndexHashedEntryWhole(t *testing.T) {
+	key := mustKey(t, vectorKey)
+	hmacSum := mustHash(t, HashHMACSHA256, &key, vectorNumber)
+	older := Entry{List: ListOptOut, E164: hmacSum, Channel: ChannelVoice, Reason: "STOP by SMS", Source: "replies.csv",
+		AddedAt: day1.Add(1500 * time.Millisecond), Campaign: "spring", ExpiresAt: day2.Add(time.Hour), Hash: HashHMACSHA256, HashKey: key.Fingerprint()}
+	newer := older
+	newer.Reason, newer.AddedAt = "later", day2
+	black := Entry{List: ListBlacklist, E164: vectorSHA256, Reason: "fraud", Source: "legal", AddedAt: day1, Hash: HashSHA256}
+	for _, order := range [][]Entry{{older, newer, black}, {newer, older, black}} {
+		idx := NewScopedIndex(Scope{Channel: ChannelVoice, Campaign: "Spring", Now: day1})
+		idx.UseKeys(key)
+		mustAdd(t, idx, order...)
+		m := idx.Find(vectorNumber)
+		if m.OptOut == nil || *m.OptOut != older {
+			t.Errorf("OptOut = %+v, want %+v", m.OptOut, older)
+		}
+		if m.Blacklist == nil || *m.Blacklist != black {
+			t.Errorf("Blacklist = %+v, want %+v", m.Blacklist, black)
+		}
+		if m := idx.Find("+34612345679"); m.OptOut != nil || m.Blacklist != nil {
+			t.Errorf("another number matched: %+v", m)
+		}
+	}
+}
+
+// A hashed entry whose hash is not 64 hex digits is refused, not kept
+// under a hash no number has.
+func TestIndexRefusesMalformedHash(t *testing.T) {
+	for _, h := range []string{"", "abc", strings.Repeat("g", 64), strings.Repeat("a", 63), strings.Repeat("a", 66)} {
+		idx := NewIndex(ChannelVoice)
+		if err := idx.Add(Entry{List: ListOptOut, E164: h, Channel: ChannelAll, Hash: HashSHA256, AddedAt: day1}); err == nil {
+			t.Errorf("Add(hash %q) = nil, want an error", h)
+		}
+	}
 }

@@ -136,7 +136,7 @@ func (x *Index) Add(e Entry) error {
 		return nil
 	}
 	if e.Hash != "" {
-		return x.hashed.add(e, x.scope.Channel)
+		return x.hashed.add(&x.entries, e, x.scope.Channel)
 	}
 	switch {
 	case e.Prefix && e.List != ListBlacklist:
@@ -208,6 +208,6 @@ func (x *Index) Find(e164 string) Match {
 	if i, ok := x.whitelist.lookup(e164, key, keyed); ok {
 		m.Whitelist = x.entries.found(i, e164)
 	}
-	x.hashed.find(e164, &m)
+	x.hashed.find(&x.entries, e164, &m)
 	return m
 }
