@@ -97,3 +97,38 @@ func TestAddInBatchesRefusedEntry(t *testing.T) {
 		t.Errorf("audit: %d records, %v; want none", n, err)
 	}
 }
+
+// An entry at SQLite's largest id (a hand edit, a restored or hostile
+// store) makes SQLite number new rows at random: an import must still
+// report and audit exactly the entries it added.
+func TestAddAfterLargestID(t *testing.T) {
+	ctx := context.Background()
+	for trial := range 10 {
+		s := openTest(t)
+		execOn(t, s.Path(), `INSERT INTO entries (id, list, e164, channel, added_at) VALUES (9223372036854775807, 'optout', '+34699999999', 'all', '2026-01-01T00:00:00Z')`)
+		var es []Entry
+		for i := range 200 {
+			es = append(es, Entry{List: scrub.ListOptOut, E164: fmt.Sprintf("+346%08d", i), Channel: scrub.ChannelAll})
+		}
+		es[150].E164 = "+34699999999" // already active, in the second batch
+		added, err := s.Add(ctx, es, t0, "x")
+		if err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		var rows, adds int
+		if err := s.db.QueryRow(`SELECT count(*) FROM entries`).Scan(&rows); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.QueryRow(`SELECT count(*) FROM audit WHERE action = 'add'`).Scan(&adds); err != nil {
+			t.Fatal(err)
+		}
+		for i, a := range added {
+			if a == (i == 150) {
+				t.Fatalf("trial %d: added[%d] = %v", trial, i, a)
+			}
+		}
+		if rows != 200 || adds != 199 {
+			t.Fatalf("trial %d: %d rows and %d add records, want 200 and 199", trial, rows, adds)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -220,31 +221,51 @@ type batchInserter struct {
 	args     []any
 	inserted map[activeKey]bool
 	last     int64 // the newest entry's id; -1 until read
+	// returning reads the added rows back from every statement: for a
+	// store whose ids are near SQLite's largest, where new rows get random
+	// ids instead of the next ones.
+	returning bool
 }
 
 func newBatchInserter(tx *sql.Tx) *batchInserter {
-	return &batchInserter{
-		tx: tx,
-		stmt: multiRow{tx: tx, head: insertEntries, columns: entryColumns, rows: addBatch,
-			tail: ` ON CONFLICT DO NOTHING`},
-		inserted: map[activeKey]bool{},
-		last:     -1,
-	}
+	return &batchInserter{tx: tx, inserted: map[activeKey]bool{}, last: -1}
 }
 
+// nearLastID is how close to SQLite's largest id the newest entry may be
+// for new rows to be numbered one past it.
+const nearLastID = math.MaxInt64 - 1<<32
+
 func (b *batchInserter) close() { b.stmt.close() }
+
+// start reads the newest entry's id, and chooses the statement.
+func (b *batchInserter) start(ctx context.Context) error {
+	if err := b.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&b.last); err != nil {
+		return err
+	}
+	b.returning = b.last >= nearLastID
+	tail := ` ON CONFLICT DO NOTHING`
+	if b.returning {
+		tail += ` RETURNING list, e164, channel, campaign, prefix`
+	}
+	b.stmt = multiRow{tx: b.tx, head: insertEntries, columns: entryColumns, rows: addBatch, tail: tail}
+	return nil
+}
 
 // insert inserts batch in one statement and returns the keys of the rows
 // it added, valid until the next call.
 func (b *batchInserter) insert(ctx context.Context, batch []Entry, at time.Time, stamp, by string) (map[activeKey]bool, error) {
 	if b.last < 0 {
-		if err := b.tx.QueryRowContext(ctx, `SELECT coalesce(max(id), 0) FROM entries`).Scan(&b.last); err != nil {
+		if err := b.start(ctx); err != nil {
 			return nil, err
 		}
 	}
 	b.args = b.args[:0]
 	for _, e := range batch {
 		b.args = appendValues(b.args, e, at, stamp, by)
+	}
+	clear(b.inserted)
+	if b.returning {
+		return b.inserted, b.insertReturning(ctx)
 	}
 	res, err := b.stmt.exec(ctx, b.args)
 	if err != nil {
@@ -254,21 +275,27 @@ func (b *batchInserter) insert(ctx context.Context, batch []Entry, at time.Time,
 	if err != nil {
 		return nil, err
 	}
-	clear(b.inserted)
-	if int(n) == len(batch) {
-		for _, e := range batch {
-			b.inserted[activeKeyOf(e)] = true
-		}
-		b.last, err = res.LastInsertId()
-		return b.inserted, err
+	if int(n) < len(batch) {
+		return b.inserted, b.readAdded(ctx, n)
 	}
-	return b.inserted, b.readAdded(ctx, n)
+	for _, e := range batch {
+		b.inserted[activeKeyOf(e)] = true
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return nil, err
+	}
+	if id != b.last+n {
+		return nil, fmt.Errorf("the store numbered %d new entries up to %d, not from %d on", n, id, b.last+1)
+	}
+	b.last = id
+	return b.inserted, nil
 }
 
 // readAdded reads the keys of the n rows the last statement added: those
 // after the newest entry before it, as SQLite numbers a row one past the
-// newest. A count that does not match fails the import rather than
-// recording the wrong rows as added.
+// newest. Ids that do not follow on, one by one, fail the import rather
+// than record the wrong rows as added.
 func (b *batchInserter) readAdded(ctx context.Context, n int64) error {
 	rows, err := b.tx.QueryContext(ctx, `SELECT id, list, e164, channel, campaign, prefix FROM entries WHERE id > ? ORDER BY id`, b.last)
 	if err != nil {
@@ -277,10 +304,15 @@ func (b *batchInserter) readAdded(ctx context.Context, n int64) error {
 	defer rows.Close()
 	var got int64
 	for rows.Next() {
+		var id int64
 		var k activeKey
-		if err := rows.Scan(&b.last, &k.list, &k.e164, &k.channel, &k.campaign, &k.prefix); err != nil {
+		if err := rows.Scan(&id, &k.list, &k.e164, &k.channel, &k.campaign, &k.prefix); err != nil {
 			return err
 		}
+		if id != b.last+1 {
+			return fmt.Errorf("the store numbered a new entry %d after %d", id, b.last)
+		}
+		b.last = id
 		b.inserted[k] = true
 		got++
 	}
@@ -291,6 +323,24 @@ func (b *batchInserter) readAdded(ctx context.Context, n int64) error {
 		return fmt.Errorf("the store added %d entries but %d follow the newest one before them", n, got)
 	}
 	return nil
+}
+
+// insertReturning runs the statement with RETURNING, which names the rows
+// added whatever their ids.
+func (b *batchInserter) insertReturning(ctx context.Context) error {
+	rows, err := b.stmt.query(ctx, b.args)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k activeKey
+		if err := rows.Scan(&k.list, &k.e164, &k.channel, &k.campaign, &k.prefix); err != nil {
+			return err
+		}
+		b.inserted[k] = true
+	}
+	return rows.Err()
 }
 
 // insertEach is insert a row at a time, naming the entry that fails.

@@ -18,7 +18,18 @@ type multiRow struct {
 	full       *sql.Stmt
 }
 
-// exec runs the statement for the rows of args (columns values each).
+// query runs the statement for the rows of args (columns values each).
+func (m *multiRow) query(ctx context.Context, args []any) (*sql.Rows, error) {
+	if n := len(args) / m.columns; n < m.rows {
+		return m.tx.QueryContext(ctx, m.sql(n), args...)
+	}
+	if err := m.prepare(ctx); err != nil {
+		return nil, err
+	}
+	return m.full.QueryContext(ctx, args...)
+}
+
+// exec is query for a statement that returns no rows.
 func (m *multiRow) exec(ctx context.Context, args []any) (sql.Result, error) {
 	if n := len(args) / m.columns; n < m.rows {
 		return m.tx.ExecContext(ctx, m.sql(n), args...)
