@@ -170,6 +170,7 @@ type hashedSet struct {
 	hasher    *Hasher
 	blacklist map[[sha256.Size]byte]int32
 	optout    map[[sha256.Size]byte]int32
+	whitelist map[[sha256.Size]byte]int32
 }
 
 // UseKeys gives the index the HMAC keys that hashed entries may have been
@@ -190,8 +191,8 @@ func (h *hashedLists) add(t *slimEntries, e Entry, channel Channel) error {
 	switch {
 	case e.Prefix:
 		return fmt.Errorf("hashed entry %s is a prefix: a hash stands for one number", e.E164)
-	case e.List != ListOptOut && e.List != ListBlacklist:
-		return fmt.Errorf("hashed entry %s on the %s list: only opt-outs and the blacklist are shared hashed", e.E164, e.List)
+	case e.List != ListOptOut && e.List != ListBlacklist && e.List != ListWhitelist:
+		return fmt.Errorf("hashed entry %s on unknown list %q", e.E164, e.List)
 	}
 	var sum [sha256.Size]byte
 	if len(e.E164) != hex.EncodedLen(len(sum)) {
@@ -207,6 +208,9 @@ func (h *hashedLists) add(t *slimEntries, e Entry, channel Channel) error {
 	switch {
 	case e.List == ListBlacklist:
 		keepOldestHashed(set.blacklist, t, sum, e)
+	case e.List == ListWhitelist:
+		// A protected store keeps its whitelist hashed too.
+		keepOldestHashed(set.whitelist, t, sum, e)
 	case e.Channel == "" || e.Channel == ChannelAll || e.Channel == channel:
 		keepOldestHashed(set.optout, t, sum, e)
 	}
@@ -252,12 +256,22 @@ func (h *hashedLists) set(e Entry) (*hashedSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hashed entry %s: %w", e.E164, err)
 	}
-	s := &hashedSet{hasher: hasher, blacklist: map[[sha256.Size]byte]int32{}, optout: map[[sha256.Size]byte]int32{}}
+	s := &hashedSet{hasher: hasher, blacklist: map[[sha256.Size]byte]int32{}, optout: map[[sha256.Size]byte]int32{},
+		whitelist: map[[sha256.Size]byte]int32{}}
 	h.sets = append(h.sets, s)
 	return s, nil
 }
 
 func (h *hashedLists) len() int {
+	n := 0
+	for _, s := range h.sets {
+		n += len(s.blacklist) + len(s.optout) + len(s.whitelist)
+	}
+	return n
+}
+
+// suppressions is len less the whitelist entries.
+func (h *hashedLists) suppressions() int {
 	n := 0
 	for _, s := range h.sets {
 		n += len(s.blacklist) + len(s.optout)
@@ -270,7 +284,7 @@ func (h *hashedLists) len() int {
 // wins, and an exact entry beats a prefix.
 func (h *hashedLists) find(t *slimEntries, e164 string, m *Match) {
 	for _, s := range h.sets {
-		if len(s.blacklist) == 0 && len(s.optout) == 0 {
+		if len(s.blacklist) == 0 && len(s.optout) == 0 && len(s.whitelist) == 0 {
 			continue
 		}
 		var sum [sha256.Size]byte
@@ -283,6 +297,11 @@ func (h *hashedLists) find(t *slimEntries, e164 string, m *Match) {
 		if i, ok := s.optout[sum]; ok {
 			if e := s.entry(t, i, sum); m.OptOut == nil || e.AddedAt.Before(m.OptOut.AddedAt) {
 				m.OptOut = &e
+			}
+		}
+		if i, ok := s.whitelist[sum]; ok {
+			if e := s.entry(t, i, sum); m.Whitelist == nil || e.AddedAt.Before(m.Whitelist.AddedAt) {
+				m.Whitelist = &e
 			}
 		}
 	}

@@ -162,14 +162,29 @@ func TestIndexRefusesHMACEntryWithoutItsKey(t *testing.T) {
 	mustAdd(t, idx, entry)
 }
 
-func TestIndexRefusesHashedPrefixAndWhitelist(t *testing.T) {
-	for _, e := range []Entry{
-		{List: ListBlacklist, E164: vectorSHA256, Hash: HashSHA256, Prefix: true},
-		{List: ListWhitelist, E164: vectorSHA256, Hash: HashSHA256},
-	} {
-		if err := NewIndex(ChannelVoice).Add(e); err == nil {
-			t.Errorf("Add(%+v): no error", e)
-		}
+func TestIndexRefusesHashedPrefix(t *testing.T) {
+	e := Entry{List: ListBlacklist, E164: vectorSHA256, Hash: HashSHA256, Prefix: true}
+	if err := NewIndex(ChannelVoice).Add(e); err == nil {
+		t.Errorf("Add(%+v): no error", e)
+	}
+}
+
+// A protected store keeps its whitelist hashed: such an entry marks the
+// number as the plain one does, and suppresses nothing.
+func TestIndexHashedWhitelist(t *testing.T) {
+	key := mustKey(t, vectorKey)
+	idx := NewIndex(ChannelVoice)
+	idx.UseKeys(key)
+	vip := Entry{List: ListWhitelist, E164: vectorHMAC, Tag: "vip", AddedAt: day1, Hash: HashHMACSHA256, HashKey: key.Fingerprint()}
+	mustAdd(t, idx, vip)
+	if idx.Suppressions() != 0 || idx.Len() != 1 {
+		t.Errorf("Suppressions = %d, Len = %d; want 0 and 1", idx.Suppressions(), idx.Len())
+	}
+	if m := idx.Find(vectorNumber); m.Whitelist == nil || *m.Whitelist != vip {
+		t.Errorf("Whitelist = %+v, want %+v", m.Whitelist, vip)
+	}
+	if d := Check(mustNormalizer(t, "ES"), idx, "612 345 678"); !d.Clean() || d.Priority != "vip" {
+		t.Errorf("Check = %+v, want clean with priority vip", d)
 	}
 }
 

@@ -91,6 +91,9 @@ type Index struct {
 	entries   slimEntries
 	hashed    hashedLists        // entries from partners' hashed lists
 	pending   map[string]Pending // numbers in the review queue
+	// pendingHasher, if set, is what the review queue's numbers are hashed
+	// with: a protected store keeps them so.
+	pendingHasher *Hasher
 	// allowPending lets the numbers in the review queue through.
 	allowPending bool
 }
@@ -179,7 +182,7 @@ func (x *Index) Len() int {
 // Suppressions is the number of entries that can stop a number being
 // called in this run: blacklist entries and opt-outs for its channel.
 func (x *Index) Suppressions() int {
-	return x.blacklist.len() + len(x.prefixes) + x.optout.len() + x.hashed.len()
+	return x.blacklist.len() + len(x.prefixes) + x.optout.len() + x.hashed.suppressions()
 }
 
 // Match is what the index knows of one number.

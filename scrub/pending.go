@@ -26,6 +26,11 @@ func (p Pending) Describe() string {
 
 // AddPending records a pending review. One for another channel than the
 // index's does not apply, as with opt-outs.
+// HashPending says the review queue the index is given holds numbers as
+// h's hashes (a protected store's): Pending then looks a number up by its
+// hash. It must come before AddPending.
+func (x *Index) HashPending(h *Hasher) { x.pendingHasher = h }
+
 func (x *Index) AddPending(p Pending) {
 	if p.Channel != "" && p.Channel != ChannelAll && p.Channel != x.scope.Channel {
 		return
@@ -41,6 +46,12 @@ func (x *Index) AddPending(p Pending) {
 
 // Pending returns the pending review of e164 that applies to the run, if any.
 func (x *Index) Pending(e164 string) (Pending, bool) {
+	if len(x.pending) == 0 {
+		return Pending{}, false
+	}
+	if x.pendingHasher != nil {
+		e164 = x.pendingHasher.Hash(e164)
+	}
 	p, ok := x.pending[e164]
 	return p, ok
 }

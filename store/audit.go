@@ -137,11 +137,22 @@ type AuditQuery struct {
 
 // Audit calls fn for each record matching q, in order.
 func (s *Store) Audit(ctx context.Context, q AuditQuery, fn func(AuditRecord) error) error {
+	if q.E164 != "" {
+		if err := s.needKey(); err != nil {
+			return err
+		}
+		q.E164 = s.auditedNumber(q.E164)
+	}
+	return auditIn(ctx, s.db, q, fn)
+}
+
+// auditIn is Audit in db (the store, or a transaction).
+func auditIn(ctx context.Context, db querier, q AuditQuery, fn func(AuditRecord) error) error {
 	since := ""
 	if !q.Since.IsZero() {
 		since = q.Since.UTC().Format(timeFormat)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, at, command, os_user, action, list, e164, detail, prev_hash, hash FROM audit
+	rows, err := db.QueryContext(ctx, `SELECT id, at, command, os_user, action, list, e164, detail, prev_hash, hash FROM audit
 		WHERE (? = '' OR e164 = ?) AND (? = '' OR at >= ?) ORDER BY id`, q.E164, q.E164, since, since)
 	if err != nil {
 		return fmt.Errorf("read the audit log: %w", err)

@@ -26,6 +26,9 @@ const maxInParams = 500
 // scope could suppress a number (what Index.Suppressions says of a whole
 // index).
 func (s *Store) LoadIndexFor(ctx context.Context, scope scrub.Scope, numbers []string, keys ...scrub.HashKey) (idx *scrub.Index, suppressions bool, err error) {
+	if keys, err = s.indexKeys(keys); err != nil {
+		return nil, false, err
+	}
 	tx, idx, err := s.beginIndex(ctx, scope, keys)
 	if err != nil {
 		return nil, false, err

@@ -87,7 +87,7 @@ func (s *Store) AddAll(ctx context.Context, entries Entries, at time.Time, by st
 			return err
 		}
 		defer audit.close()
-		added, err = addIn(ctx, tx, audit, entries, at, by)
+		added, err = s.addIn(ctx, tx, audit, entries, at, by)
 		return err
 	})
 	if err != nil {
@@ -99,7 +99,14 @@ func (s *Store) AddAll(ctx context.Context, entries Entries, at time.Time, by st
 // addIn inserts entries in tx; see Add. It inserts them a hundred to a
 // statement, and writes their audit records as many: a statement costs
 // far more than a row in SQLite, and an import may hold a million.
-func addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries Entries, at time.Time, by string) ([]bool, error) {
+func (s *Store) addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries Entries, at time.Time, by string) ([]bool, error) {
+	if err := s.needKey(); err != nil {
+		return nil, err
+	}
+	if s.hasher != nil {
+		given := entries.At
+		entries.At = func(i int) Entry { return s.protectEntry(given(i)) }
+	}
 	added := make([]bool, entries.N)
 	stamp := at.UTC().Format(timeFormat)
 	if entries.N > 10000 {
@@ -398,6 +405,15 @@ type Scope struct {
 
 // RemoveWhere is Remove for the entries in scope.
 func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []string, scope Scope, reason string, at time.Time, by string) (removed []int, err error) {
+	if !scope.Prefix {
+		// A prefix is kept as it is in a protected store; a number is not.
+		if err := s.needKey(); err != nil {
+			return nil, err
+		}
+	}
+	if s.hasher != nil {
+		reason = redactNumbers(reason)
+	}
 	removed = make([]int, len(numbers))
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		// A campaign matches as the index matches it, case and spaces aside
@@ -416,7 +432,11 @@ func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []stri
 		defer audit.close()
 		stamp := at.UTC().Format(timeFormat)
 		for i, n := range numbers {
-			res, err := stmt.ExecContext(ctx, stamp, by, reason, string(list), n, scope.Prefix,
+			stored, audited := n, n
+			if !scope.Prefix {
+				stored, audited = s.storedNumber(n), s.auditedNumber(n)
+			}
+			res, err := stmt.ExecContext(ctx, stamp, by, reason, string(list), stored, scope.Prefix,
 				string(scope.Channel), string(scope.Channel), scope.Campaign, scope.Campaign)
 			if err != nil {
 				return fmt.Errorf("remove %s from %s: %w", n, list, err)
@@ -431,7 +451,7 @@ func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []stri
 				if scope != (Scope{}) {
 					detail = fmt.Sprintf("%d entries (channel %q, campaign %q, prefix %v); reason: %s", count, scope.Channel, scope.Campaign, scope.Prefix, reason)
 				}
-				if err := audit.record(ctx, "remove", string(list), n, detail); err != nil {
+				if err := audit.record(ctx, "remove", string(list), audited, detail); err != nil {
 					return err
 				}
 			}
@@ -583,6 +603,10 @@ func (s *Store) LoadIndexAndStates(ctx context.Context, scope scrub.Scope, keys 
 var testHookIndexRead func()
 
 func (s *Store) loadIndex(ctx context.Context, scope scrub.Scope, keys []scrub.HashKey, withStates bool) (*scrub.Index, []ListState, error) {
+	keys, err := s.indexKeys(keys)
+	if err != nil {
+		return nil, nil, err
+	}
 	tx, idx, err := s.beginIndex(ctx, scope, keys)
 	if err != nil {
 		return nil, nil, err
@@ -761,6 +785,9 @@ func (s *Store) beginIndex(ctx context.Context, scope scrub.Scope, keys []scrub.
 	}
 	idx := scrub.NewScopedIndex(scope)
 	idx.UseKeys(keys...)
+	if s.hasher != nil {
+		idx.HashPending(s.hasher) // a protected store's review queue holds hashes
+	}
 	if err := pendingReviews(ctx, tx, func(p scrub.Pending) error { idx.AddPending(p); return nil }); err != nil {
 		tx.Rollback()
 		return nil, nil, fmt.Errorf("load the review queue from %s: %w", s.path, err)

@@ -80,10 +80,10 @@ func (s *Store) ApplyThen(ctx context.Context, c Changes, at time.Time, by strin
 			return err
 		}
 		defer audit.close()
-		if res.Added, err = addIn(ctx, tx, audit, entriesOf(c.Add), at, by); err != nil {
+		if res.Added, err = s.addIn(ctx, tx, audit, entriesOf(c.Add), at, by); err != nil {
 			return err
 		}
-		if res.Flagged, err = flagIn(ctx, tx, audit, c.Flag, at, by); err != nil {
+		if res.Flagged, err = s.flagIn(ctx, tx, audit, c.Flag, at, by); err != nil {
 			return err
 		}
 		if beforeCommit != nil {
@@ -97,7 +97,12 @@ func (s *Store) ApplyThen(ctx context.Context, c Changes, at time.Time, by strin
 	return res, nil
 }
 
-func flagIn(ctx context.Context, tx *sql.Tx, audit *auditor, reviews []Review, at time.Time, by string) ([]bool, error) {
+func (s *Store) flagIn(ctx context.Context, tx *sql.Tx, audit *auditor, reviews []Review, at time.Time, by string) ([]bool, error) {
+	if len(reviews) > 0 {
+		if err := s.needKey(); err != nil {
+			return nil, err
+		}
+	}
 	added := make([]bool, len(reviews))
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO reviews
 		(e164, channel, origin, suggested, reason, evidence, flagged_at, flagged_by)
@@ -108,6 +113,13 @@ func flagIn(ctx context.Context, tx *sql.Tx, audit *auditor, reviews []Review, a
 	defer stmt.Close()
 	stamp := at.UTC().Format(timeFormat)
 	for i, r := range reviews {
+		if s.hasher != nil {
+			r.E164, r.Reason, r.Evidence = s.storedNumber(r.E164), redactNumbers(r.Reason), redactNumbers(r.Evidence)
+		}
+		audited := r.E164
+		if s.hasher != nil {
+			audited = string(scrub.HashHMACSHA256) + ":" + r.E164
+		}
 		suggested := r.Suggested
 		if suggested == "" {
 			suggested = scrub.ListOptOut
@@ -132,7 +144,7 @@ func flagIn(ctx context.Context, tx *sql.Tx, audit *auditor, reviews []Review, a
 			return nil, err
 		}
 		detail := fmt.Sprintf("review %d (%s, channel %s, suggested %s): %s; evidence: %s", id, r.Origin, channel, suggested, r.Reason, r.Evidence)
-		if err := audit.record(ctx, "flag", "review", r.E164, detail); err != nil {
+		if err := audit.record(ctx, "flag", "review", audited, detail); err != nil {
 			return nil, err
 		}
 	}
@@ -275,7 +287,11 @@ func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at ti
 		if to == scrub.ListOptOut {
 			e.Channel = r.Channel
 		}
-		added, err := addIn(ctx, tx, audit, entriesOf([]Entry{e}), at, by)
+		if s.hasher != nil {
+			// A protected store's review holds the number's hash already.
+			e.Hash, e.HashKey = scrub.HashHMACSHA256, s.protectedBy
+		}
+		added, err := s.addIn(ctx, tx, audit, entriesOf([]Entry{e}), at, by)
 		if err != nil {
 			return fmt.Errorf("approve review %d: %w", r.ID, err)
 		}
@@ -290,7 +306,7 @@ func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at ti
 			what = "already on"
 		}
 		r.New, r.Status, r.Decision = added[0], ReviewApproved, string(to)
-		return audit.record(ctx, "review-approve", string(to), r.E164, fmt.Sprintf("review %d: %s %s (entry %d)", r.ID, what, to, r.EntryID))
+		return audit.record(ctx, "review-approve", string(to), s.auditedReview(r.E164), fmt.Sprintf("review %d: %s %s (entry %d)", r.ID, what, to, r.EntryID))
 	})
 }
 
@@ -300,7 +316,7 @@ func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at ti
 func (s *Store) Reject(ctx context.Context, ids []int64, reason string, at time.Time, by string) ([]Review, error) {
 	return s.decide(ctx, ids, at, by, func(tx *sql.Tx, audit *auditor, r *Review) error {
 		r.Status, r.Decision = ReviewRejected, reason
-		return audit.record(ctx, "review-reject", "review", r.E164, fmt.Sprintf("review %d: %s", r.ID, reason))
+		return audit.record(ctx, "review-reject", "review", s.auditedReview(r.E164), fmt.Sprintf("review %d: %s", r.ID, redactNumbers(reason)))
 	})
 }
 

@@ -20,6 +20,8 @@ import (
 
 	"modernc.org/sqlite" // also registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/dncctl/dncctl/scrub"
 )
 
 // applicationID marks a SQLite file as a dncctl store ("DNCC").
@@ -66,6 +68,12 @@ type Store struct {
 	// noSnapshot makes index loads read the table alone, for tests to
 	// compare with.
 	noSnapshot bool
+	// protectedBy is the fingerprint of the key a protected store keeps
+	// its numbers hashed with ("" in clear); key and hasher are that key,
+	// once given (UseKey).
+	protectedBy string
+	key         scrub.HashKey
+	hasher      *scrub.Hasher
 }
 
 // OnWait sets what is done, once, when a change waits for another process
@@ -105,6 +113,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	s := &Store{db: db, path: path}
 	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	if err := s.readProtection(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %s: %w", path, err)
 	}
@@ -253,6 +265,7 @@ func migrationSteps() ([]string, error) {
 // the same transaction: what SQL alone cannot do.
 var migrationCode = map[int]func(context.Context, *sql.Tx) error{
 	11: blocksFromRegistryNumbers,
+	15: allowHashedWhitelist,
 }
 
 func applyMigration(ctx context.Context, conn *sql.Conn, version int, script string) error {
