@@ -18,13 +18,13 @@ import (
 func newDBCmd(f *factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "db",
-		Short: "Back up, restore and check the store",
+		Short: "Back up, restore, check and protect the store",
 		Long: `The store is one SQLite file (--db). "db backup" copies it safely while
 other dncctl commands run, "db restore" puts a backup back after checking
 it, and "db check" looks for damage and for edits to the audit log.`,
 		Args: cobra.NoArgs,
 	}
-	cmd.AddCommand(newDBBackupCmd(f), newDBRestoreCmd(f), newDBCheckCmd(f))
+	cmd.AddCommand(newDBBackupCmd(f), newDBRestoreCmd(f), newDBCheckCmd(f), newDBProtectCmd(f))
 	return cmd
 }
 

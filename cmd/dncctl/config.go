@@ -40,7 +40,7 @@ type requiredRegistry struct {
 }
 
 // flagKeys are the config keys that set flags.
-var flagKeys = []string{"db", "region", "region-col", "strict-region", "phone-col", "channel", "campaign", "out-dir", "format", "excel-compatible", "key-file"}
+var flagKeys = []string{"db", "store-key-file", "region", "region-col", "strict-region", "phone-col", "channel", "campaign", "out-dir", "format", "excel-compatible", "key-file"}
 
 // replyKeys and outcomeKeys are the keys of the replies and outcomes sections.
 var (

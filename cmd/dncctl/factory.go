@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
 
@@ -34,6 +35,12 @@ type factory struct {
 	User    func() string
 	// warnedShared is set once the store's permissions have been warned of.
 	warnedShared bool
+	// StoreKeyFile is --store-key-file: a protected store's key (see
+	// storeKey); the key as read, once.
+	StoreKeyFile         string
+	storeKeyRead, hasKey bool
+	key                  scrub.HashKey
+	keyErr               error
 }
 
 func newFactory(io *iostreams) *factory {
@@ -54,7 +61,9 @@ func (f *factory) OpenStore(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.prepare(st)
+	if err := f.prepare(st); err != nil {
+		return nil, err
+	}
 	st.SetActor(store.Actor{Command: f.Command, User: f.User()})
 	return st, nil
 }
@@ -71,7 +80,9 @@ func (f *factory) OpenExistingStore(ctx context.Context) (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.prepare(st)
+	if err := f.prepare(st); err != nil {
+		return nil, err
+	}
 	st.SetActor(store.Actor{Command: f.Command, User: f.User()})
 	return st, nil
 }
@@ -90,7 +101,9 @@ func (f *factory) OpenStoreToCheck(ctx context.Context, allowEmpty bool) (*store
 	if err != nil {
 		return nil, err
 	}
-	f.prepare(st)
+	if err := f.prepare(st); err != nil {
+		return nil, err
+	}
 	suppressing, err := st.HasSuppressions(ctx)
 	if err != nil {
 		st.Close()
@@ -104,13 +117,19 @@ func (f *factory) OpenStoreToCheck(ctx context.Context, allowEmpty bool) (*store
 }
 
 // prepare readies an opened store for this command: the warning of a
-// store others can read, and the note shown when a change waits for
-// another process writing to the store.
-func (f *factory) prepare(st *store.Store) {
+// store others can read, the note shown when a change waits for another
+// process writing to the store, and the store's key. On error it closes
+// the store.
+func (f *factory) prepare(st *store.Store) error {
 	f.warnIfShared(st.Path())
 	st.OnWait(func() {
 		fmt.Fprintf(f.IO.ErrOut, "Waiting for another dncctl that is writing to the store %s (an import?)...\n", st.Path())
 	})
+	if err := f.useStoreKey(st); err != nil {
+		st.Close()
+		return err
+	}
+	return nil
 }
 
 // warnIfShared warns, once, when others than the owner may read or write

@@ -43,7 +43,7 @@ func (h hashFlags) hasher() (*scrub.Hasher, error) {
 	if h.KeyFile == "" {
 		return nil, usageErrorf("--hash hmac-sha256 needs the key shared with the partner: give --key-file")
 	}
-	key, err := readHashKey(h.KeyFile)
+	key, err := readHashKey("--key-file", h.KeyFile)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +86,12 @@ func runHashedExport(ctx context.Context, opts *listShowOptions) error {
 		return err
 	}
 	defer st.Close()
+	if fp, ok := st.Protected(); ok {
+		// Its entries hold their numbers' hashes under its own key, which
+		// cannot be turned into another hash; a partner given that key
+		// could test every number of the store.
+		return fmt.Errorf("the store is protected (key fingerprint %s): its numbers are kept as hashes under its own key and cannot be hashed for a partner", fp)
+	}
 	type row struct{ hash, channel string }
 	var rows []row
 	var skipped exportSkips

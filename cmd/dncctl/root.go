@@ -58,7 +58,9 @@ Keys are flag names: db, region, channel, phone-col, format, out-dir.`,
 	pf := root.PersistentFlags()
 	pf.StringVar(&f.DBPath, "db", "", "store file (default $XDG_DATA_HOME/dncctl/dncctl.db)")
 	pf.StringVar(&f.ConfigFile, "config", "", "config file (default: see above)")
+	pf.StringVar(&f.StoreKeyFile, "store-key-file", "", "the key of a protected store (see dncctl db protect); or set "+storeKeyEnv)
 	bindConfig(pf, "db")
+	bindConfig(pf, "store-key-file")
 
 	root.AddCommand(
 		newScrubCmd(f),
