@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"regexp"
 	"strings"
@@ -198,6 +199,9 @@ func (s *Store) Protect(ctx context.Context, key scrub.HashKey, at time.Time) (P
 	}
 	p := &Store{path: s.path, protectedBy: key.Fingerprint(), key: key, hasher: h}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := bulkCache(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO protection (id, key_fingerprint, since) VALUES (1, ?, ?)`,
 			key.Fingerprint(), at.UTC().Format(timeFormat)); err != nil {
 			return err
@@ -256,38 +260,49 @@ type ProtectSummary struct {
 	OldLastHash             string // the audit chain's last hash before; "" for an empty log
 }
 
+// protectChunk is how many rows Protect reads at a time: a store of a
+// million entries read whole took 2 GB.
+const protectChunk = 10000
+
 func protectEntries(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
-	var all []Entry
-	var ids []int64
-	rows, err := tx.QueryContext(ctx, `SELECT id, e164, reason, evidence, prefix, hash_kind, hash_key FROM entries ORDER BY id`)
-	if err != nil {
-		return 0, err
-	}
-	for rows.Next() {
-		var id int64
-		var e Entry
-		if err := rows.Scan(&id, &e.E164, &e.Reason, &e.Evidence, &e.Prefix, &e.Hash, &e.HashKey); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		ids, all = append(ids, id), append(all, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, err
-	}
 	stmt, err := tx.PrepareContext(ctx, `UPDATE entries SET e164 = ?, reason = ?, evidence = ?, hash_kind = ?, hash_key = ? WHERE id = ?`)
 	if err != nil {
 		return 0, err
 	}
 	defer stmt.Close()
-	for i, e := range all {
-		e = p.protectEntry(e)
-		if _, err := stmt.ExecContext(ctx, e.E164, e.Reason, e.Evidence, string(e.Hash), e.HashKey, ids[i]); err != nil {
-			return 0, fmt.Errorf("entry %d: %w", ids[i], err)
+	n := 0
+	for last := int64(math.MinInt64); ; {
+		var ids []int64
+		var chunk []Entry
+		rows, err := tx.QueryContext(ctx, `SELECT id, e164, reason, evidence, prefix, hash_kind, hash_key FROM entries
+			WHERE id > ? ORDER BY id LIMIT ?`, last, protectChunk)
+		if err != nil {
+			return 0, err
 		}
+		for rows.Next() {
+			var id int64
+			var e Entry
+			if err := rows.Scan(&id, &e.E164, &e.Reason, &e.Evidence, &e.Prefix, &e.Hash, &e.HashKey); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			ids, chunk = append(ids, id), append(chunk, e)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, err
+		}
+		if len(chunk) == 0 {
+			return n, nil
+		}
+		for i, e := range chunk {
+			e = p.protectEntry(e)
+			if _, err := stmt.ExecContext(ctx, e.E164, e.Reason, e.Evidence, string(e.Hash), e.HashKey, ids[i]); err != nil {
+				return 0, fmt.Errorf("entry %d: %w", ids[i], err)
+			}
+		}
+		n, last = n+len(chunk), ids[len(ids)-1]
 	}
-	return len(all), nil
 }
 
 func protectReviews(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
@@ -299,7 +314,7 @@ func protectReviews(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var all []row
+	var all []row // a review queue is short: read whole
 	for rows.Next() {
 		var r row
 		if err := rows.Scan(&r.id, &r.e164, &r.reason, &r.evidence); err != nil {
@@ -322,37 +337,62 @@ func protectReviews(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 }
 
 // protectAudit rewrites the numbers of every audit record and rehashes
-// the chain over the records as rewritten.
+// the chain over the records as rewritten, a chunk at a time.
 func protectAudit(ctx context.Context, tx *sql.Tx, p *Store) (int, string, error) {
-	var all []AuditRecord
-	err := auditIn(ctx, tx, AuditQuery{}, func(r AuditRecord) error {
-		all = append(all, r)
-		return nil
-	})
-	if err != nil {
-		return 0, "", err
-	}
-	if len(all) == 0 {
-		return 0, "", nil
-	}
-	old := all[len(all)-1].Hash
 	stmt, err := tx.PrepareContext(ctx, `UPDATE audit SET e164 = ?, detail = ?, prev_hash = ?, hash = ? WHERE id = ?`)
 	if err != nil {
 		return 0, "", err
 	}
 	defer stmt.Close()
-	prev := ""
-	for _, r := range all {
-		r.E164 = p.auditedNumber(r.E164)
-		r.Detail = redactNumbers(r.Detail)
-		r.PrevHash = prev
-		r.Hash = hashOf(r)
-		prev = r.Hash
-		if _, err := stmt.ExecContext(ctx, r.E164, r.Detail, r.PrevHash, r.Hash, r.ID); err != nil {
-			return 0, "", fmt.Errorf("record %d: %w", r.ID, err)
+	n, old, prev := 0, "", ""
+	for last := int64(math.MinInt64); ; {
+		var chunk []AuditRecord
+		rows, err := tx.QueryContext(ctx, `SELECT id, at, command, os_user, action, list, e164, detail, prev_hash, hash FROM audit
+			WHERE id > ? ORDER BY id LIMIT ?`, last, protectChunk)
+		if err != nil {
+			return 0, "", err
 		}
+		for rows.Next() {
+			var r AuditRecord
+			var at string
+			if err := rows.Scan(&r.ID, &at, &r.Command, &r.User, &r.Action, &r.List, &r.E164, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+				rows.Close()
+				return 0, "", err
+			}
+			if r.At, err = parseTime(at); err != nil {
+				rows.Close()
+				return 0, "", fmt.Errorf("record %d: %w", r.ID, err)
+			}
+			chunk = append(chunk, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, "", err
+		}
+		if len(chunk) == 0 {
+			return n, old, nil
+		}
+		for _, r := range chunk {
+			// The chain is checked as it is rewritten: rehashing a broken
+			// one would hide the edit that broke it.
+			switch {
+			case r.ID != int64(n)+1:
+				return 0, "", fmt.Errorf("%w: record %d is missing (the next is %d): not protecting", ErrAuditBroken, n+1, r.ID)
+			case r.PrevHash != old || hashOf(r) != r.Hash:
+				return 0, "", fmt.Errorf("%w: record %d does not match its hash: not protecting", ErrAuditBroken, r.ID)
+			}
+			old, n = r.Hash, n+1
+			r.E164 = p.auditedNumber(r.E164)
+			r.Detail = redactNumbers(r.Detail)
+			r.PrevHash = prev
+			r.Hash = hashOf(r)
+			prev = r.Hash
+			if _, err := stmt.ExecContext(ctx, r.E164, r.Detail, r.PrevHash, r.Hash, r.ID); err != nil {
+				return 0, "", fmt.Errorf("record %d: %w", r.ID, err)
+			}
+		}
+		last = chunk[len(chunk)-1].ID
 	}
-	return len(all), old, nil
 }
 
 // allowHashedWhitelist lets a whitelist entry be hashed, as a protected

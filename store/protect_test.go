@@ -199,3 +199,21 @@ func TestRedactNumbers(t *testing.T) {
 		}
 	}
 }
+
+// A broken audit chain is not rehashed: that would hide the edit.
+func TestProtectRefusesBrokenAudit(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	mustAdd(t, s, t0, Entry{List: scrub.ListOptOut, E164: "+34612345678", Channel: scrub.ChannelAll},
+		Entry{List: scrub.ListOptOut, E164: "+34612345679", Channel: scrub.ChannelAll})
+	execOn(t, s.Path(), `UPDATE audit SET detail = 'edited' WHERE id = 1`)
+	if _, err := s.Protect(ctx, hashKey(t, storeKeyText), t1); !errors.Is(err, ErrAuditBroken) {
+		t.Fatalf("Protect = %v, want ErrAuditBroken", err)
+	}
+	if _, ok := s.Protected(); ok {
+		t.Error("the store says it is protected")
+	}
+	if got := entries(t, s, Query{}); len(got) != 2 || got[0].E164 != "+34612345678" {
+		t.Errorf("entries changed: %+v", got)
+	}
+}
