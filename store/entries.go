@@ -783,6 +783,10 @@ func (s *Store) beginIndex(ctx context.Context, scope scrub.Scope, keys []scrub.
 	if err != nil {
 		return nil, nil, fmt.Errorf("load lists from %s: begin: %w", s.path, err)
 	}
+	if err := s.sameProtection(ctx, tx); err != nil {
+		tx.Rollback()
+		return nil, nil, err
+	}
 	idx := scrub.NewScopedIndex(scope)
 	idx.UseKeys(keys...)
 	if s.hasher != nil {
@@ -874,6 +878,9 @@ func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
 		return fmt.Errorf("store %s: begin: %w", s.path, err)
 	}
 	defer tx.Rollback()
+	if err := s.sameProtection(ctx, tx); err != nil {
+		return err
+	}
 	if err := fn(tx); err != nil {
 		return err
 	}

@@ -51,6 +51,27 @@ func (s *Store) readProtection(ctx context.Context) error {
 	return err
 }
 
+// ErrProtectedMeanwhile is returned when the store was protected after
+// this process opened it: what it would write or read assumes numbers in
+// clear.
+var ErrProtectedMeanwhile = errors.New("the store was protected while this command ran: run it again (with the store's key)")
+
+// sameProtection fails when the store's protection, read in q (the
+// transaction about to change or read the lists), is not what it was
+// when the store was opened: a command that waited out db protect would
+// otherwise write numbers in clear, or miss the hashed review queue.
+func (s *Store) sameProtection(ctx context.Context, q querier) error {
+	var now string
+	err := q.QueryRowContext(ctx, `SELECT key_fingerprint FROM protection`).Scan(&now)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store %s: read its protection: %w", s.path, err)
+	}
+	if now != s.protectedBy {
+		return fmt.Errorf("store %s: %w", s.path, ErrProtectedMeanwhile)
+	}
+	return nil
+}
+
 // Protected returns the fingerprint of the key the store keeps its
 // numbers hashed with, and false when it keeps them in clear.
 func (s *Store) Protected() (fingerprint string, ok bool) {
@@ -121,6 +142,20 @@ func (s *Store) storedNumber(n string) string {
 	return s.hasher.Hash(n)
 }
 
+// StoredNumber is what the store keeps for the E.164 number n: n, or in
+// a protected store given its key, n's hash.
+func (s *Store) StoredNumber(n string) string { return s.storedNumber(n) }
+
+// OwnHash reports whether e's number is kept as the store keeps its own:
+// in clear, or in a protected store, hashed under its key (not a
+// partner's hash).
+func (s *Store) OwnHash(e Entry) bool {
+	if s.protectedBy == "" {
+		return e.Hash == ""
+	}
+	return e.Hash == scrub.HashHMACSHA256 && e.HashKey == s.protectedBy
+}
+
 // storedNumbers is storedNumber for each of numbers.
 func (s *Store) storedNumbers(numbers []string) []string {
 	if s.hasher == nil {
@@ -153,25 +188,30 @@ func (s *Store) auditedReview(stored string) string {
 // phoneInText is a run of 7 or more digits written as a phone number may
 // be, in free text (a reply, a reason typed by hand). Dates and times are
 // not numbers to hide, and come first so that they are matched whole.
-var phoneInText = regexp.MustCompile(`\d{4}[-/]\d{2}[-/]\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|\+?\(?\d[\d \-.()/]*\d`)
+var phoneInText = regexp.MustCompile(`[0-9A-Fa-f]{16,}|(?:19|20)\d{2}[-/](?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12]\d|3[01])(?:[ T]\d{2}:\d{2}(?::\d{2})?)?|[+＋]?\(?[\d０-９][\d０-９ \-._()/]*[\d０-９]`)
 
 // redactNumbers replaces the phone numbers written in s with "[number]".
+// A date and a word of 16 or more hex digits with a letter among them (a
+// SHA-256, a fingerprint) are left as they are.
 func redactNumbers(s string) string {
 	return phoneInText.ReplaceAllStringFunc(s, func(m string) string {
-		digits := 0
-		for i := 0; i < len(m); i++ {
-			if m[i] >= '0' && m[i] <= '9' {
+		digits, letters := 0, false
+		for _, r := range m {
+			switch {
+			case '0' <= r && r <= '9', '０' <= r && r <= '９':
 				digits++
+			case 'a' <= r && r <= 'f', 'A' <= r && r <= 'F':
+				letters = true
 			}
 		}
-		if digits < 7 || isDate(m) {
+		if digits < 7 || letters || isDate(m) {
 			return m
 		}
 		return "[number]"
 	})
 }
 
-var dateInText = regexp.MustCompile(`^\d{4}[-/]\d{2}[-/]\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$`)
+var dateInText = regexp.MustCompile(`^(?:19|20)\d{2}[-/](?:0[1-9]|1[0-2])[-/](?:0[1-9]|[12]\d|3[01])(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$`)
 
 func isDate(m string) bool { return dateInText.MatchString(m) }
 
@@ -240,7 +280,7 @@ func (s *Store) cleanUpAfterProtect(ctx context.Context) error {
 	if err := os.Remove(s.snapshotPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fail("removing the index snapshot", err)
 	}
-	if _, err := s.db.ExecContext(ctx, `VACUUM`); err != nil {
+	if err := s.vacuum(ctx); err != nil {
 		return fail("VACUUM", err)
 	}
 	var busy, frames, done int
@@ -249,6 +289,11 @@ func (s *Store) cleanUpAfterProtect(ctx context.Context) error {
 	}
 	if busy != 0 {
 		return fail("emptying the WAL", errors.New("another process is reading the store"))
+	}
+	// Again: a scrub whose read began before the protection may have put
+	// its snapshot in place meanwhile.
+	if err := os.Remove(s.snapshotPath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fail("removing the index snapshot", err)
 	}
 	return nil
 }
@@ -265,7 +310,8 @@ type ProtectSummary struct {
 const protectChunk = 10000
 
 func protectEntries(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
-	stmt, err := tx.PrepareContext(ctx, `UPDATE entries SET e164 = ?, reason = ?, evidence = ?, hash_kind = ?, hash_key = ? WHERE id = ?`)
+	stmt, err := tx.PrepareContext(ctx, `UPDATE entries SET e164 = ?, reason = ?, evidence = ?,
+		removed_reason = CASE WHEN removed_reason IS NULL THEN NULL ELSE ? END, hash_kind = ?, hash_key = ? WHERE id = ?`)
 	if err != nil {
 		return 0, err
 	}
@@ -274,7 +320,7 @@ func protectEntries(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 	for last := int64(math.MinInt64); ; {
 		var ids []int64
 		var chunk []Entry
-		rows, err := tx.QueryContext(ctx, `SELECT id, e164, reason, evidence, prefix, hash_kind, hash_key FROM entries
+		rows, err := tx.QueryContext(ctx, `SELECT id, e164, reason, evidence, coalesce(removed_reason, ''), prefix, hash_kind, hash_key FROM entries
 			WHERE id > ? ORDER BY id LIMIT ?`, last, protectChunk)
 		if err != nil {
 			return 0, err
@@ -282,7 +328,7 @@ func protectEntries(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 		for rows.Next() {
 			var id int64
 			var e Entry
-			if err := rows.Scan(&id, &e.E164, &e.Reason, &e.Evidence, &e.Prefix, &e.Hash, &e.HashKey); err != nil {
+			if err := rows.Scan(&id, &e.E164, &e.Reason, &e.Evidence, &e.RemovedReason, &e.Prefix, &e.Hash, &e.HashKey); err != nil {
 				rows.Close()
 				return 0, err
 			}
@@ -297,7 +343,7 @@ func protectEntries(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 		}
 		for i, e := range chunk {
 			e = p.protectEntry(e)
-			if _, err := stmt.ExecContext(ctx, e.E164, e.Reason, e.Evidence, string(e.Hash), e.HashKey, ids[i]); err != nil {
+			if _, err := stmt.ExecContext(ctx, e.E164, e.Reason, e.Evidence, redactNumbers(e.RemovedReason), string(e.Hash), e.HashKey, ids[i]); err != nil {
 				return 0, fmt.Errorf("entry %d: %w", ids[i], err)
 			}
 		}
@@ -307,17 +353,17 @@ func protectEntries(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 
 func protectReviews(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 	type row struct {
-		id                     int64
-		e164, reason, evidence string
+		id                               int64
+		e164, reason, evidence, decision string
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, e164, reason, evidence FROM reviews ORDER BY id`)
+	rows, err := tx.QueryContext(ctx, `SELECT id, e164, reason, evidence, coalesce(decision, '') FROM reviews ORDER BY id`)
 	if err != nil {
 		return 0, err
 	}
 	var all []row // a review queue is short: read whole
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.id, &r.e164, &r.reason, &r.evidence); err != nil {
+		if err := rows.Scan(&r.id, &r.e164, &r.reason, &r.evidence, &r.decision); err != nil {
 			rows.Close()
 			return 0, err
 		}
@@ -328,8 +374,19 @@ func protectReviews(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 		return 0, err
 	}
 	for _, r := range all {
-		if _, err := tx.ExecContext(ctx, `UPDATE reviews SET e164 = ?, reason = ?, evidence = ? WHERE id = ?`,
-			p.storedNumber(r.e164), redactNumbers(r.reason), redactNumbers(r.evidence), r.id); err != nil {
+		update := func(evidence string) error {
+			_, err := tx.ExecContext(ctx, `UPDATE reviews SET e164 = ?, reason = ?, evidence = ?,
+				decision = CASE WHEN decision IS NULL THEN NULL ELSE ? END WHERE id = ?`,
+				p.storedNumber(r.e164), redactNumbers(r.reason), evidence, redactNumbers(r.decision), r.id)
+			return err
+		}
+		err := update(redactNumbers(r.evidence))
+		if isConstraint(err) {
+			// Two reviews of a number whose evidence differed only in the
+			// numbers written in it: told apart by their ids.
+			err = update(fmt.Sprintf("%s [review %d]", redactNumbers(r.evidence), r.id))
+		}
+		if err != nil {
 			return 0, fmt.Errorf("review %d: %w", r.id, err)
 		}
 	}
@@ -382,8 +439,13 @@ func protectAudit(ctx context.Context, tx *sql.Tx, p *Store) (int, string, error
 				return 0, "", fmt.Errorf("%w: record %d does not match its hash: not protecting", ErrAuditBroken, r.ID)
 			}
 			old, n = r.Hash, n+1
-			r.E164 = p.auditedNumber(r.E164)
-			r.Detail = redactNumbers(r.Detail)
+			if r.E164 != "" {
+				// A record about a number may hold it in its free text (a
+				// reason, a reply); the others (runs, imports, restores)
+				// hold counts and hashes, which a run's proof depends on.
+				r.E164 = p.auditedNumber(r.E164)
+				r.Detail = redactNumbers(r.Detail)
+			}
 			r.PrevHash = prev
 			r.Hash = hashOf(r)
 			prev = r.Hash
@@ -423,5 +485,23 @@ func allowHashedWhitelist(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `PRAGMA writable_schema = OFF`)
+	return err
+}
+
+// vacuum rewrites the store's file. VACUUM builds the new file in a
+// temporary database, which the store's temp_store(2) would hold in
+// memory: 1.7 GB for the 1M-opt-out benchmark store. This connection
+// keeps it on disk.
+func (s *Store) vacuum(ctx context.Context) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `PRAGMA temp_store = FILE`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.Background(), `PRAGMA temp_store = MEMORY`)
+	_, err = conn.ExecContext(ctx, `VACUUM`)
 	return err
 }

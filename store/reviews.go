@@ -315,6 +315,9 @@ func (s *Store) Approve(ctx context.Context, ids []int64, list scrub.List, at ti
 // already decided.
 func (s *Store) Reject(ctx context.Context, ids []int64, reason string, at time.Time, by string) ([]Review, error) {
 	return s.decide(ctx, ids, at, by, func(tx *sql.Tx, audit *auditor, r *Review) error {
+		if s.protectedBy != "" {
+			reason = redactNumbers(reason)
+		}
 		r.Status, r.Decision = ReviewRejected, reason
 		return audit.record(ctx, "review-reject", "review", s.auditedReview(r.E164), fmt.Sprintf("review %d: %s", r.ID, redactNumbers(reason)))
 	})

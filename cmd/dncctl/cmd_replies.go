@@ -211,7 +211,7 @@ func runReplies(ctx context.Context, opts *repliesOptions) error {
 // decideReplies gives each reply its outcome, and the changes they make.
 // Each number's replies are taken in time order, so that a START is judged
 // against the STOPs before it, in the store and in the log.
-func decideReplies(replies []*reply, optedOut map[string]bool, channel scrub.Channel, opts *repliesOptions) store.Changes {
+func decideReplies(replies []*reply, optedOut func(e164 string) bool, channel scrub.Channel, opts *repliesOptions) store.Changes {
 	order := make([]*reply, 0, len(replies))
 	for _, r := range replies {
 		if r.e164 != "" {
@@ -228,7 +228,7 @@ func decideReplies(replies []*reply, optedOut map[string]bool, channel scrub.Cha
 	stopped := map[string]bool{}
 	for _, r := range order {
 		if _, ok := stopped[r.e164]; !ok {
-			stopped[r.e164] = optedOut[r.e164]
+			stopped[r.e164] = optedOut(r.e164)
 		}
 		evidence := replyEvidence(opts.File, r)
 		switch r.kind {
@@ -265,20 +265,21 @@ func decideReplies(replies []*reply, optedOut map[string]bool, channel scrub.Cha
 	return c
 }
 
-// optedOutOn is the numbers with an opt-out in force for channel (or for
-// every channel) in every campaign: what a START is judged against.
+// optedOutOn says which numbers have an opt-out in force for channel (or
+// for every channel) in every campaign: what a START is judged against.
 // Partners' hashed entries cannot name a number and are left out: a START
-// is never applied anyway, only reported differently.
-func optedOutOn(ctx context.Context, st *store.Store, channel scrub.Channel, now time.Time) (map[string]bool, error) {
+// is never applied anyway, only reported differently. A protected store's
+// own hashes are in: a number is looked up by its hash there.
+func optedOutOn(ctx context.Context, st *store.Store, channel scrub.Channel, now time.Time) (func(e164 string) bool, error) {
 	out := map[string]bool{}
 	err := st.Entries(ctx, store.Query{List: scrub.ListOptOut}, func(e store.Entry) error {
 		inForce := e.ExpiresAt.IsZero() || now.Before(e.ExpiresAt)
-		if e.Hash == "" && e.Campaign == "" && inForce && (e.Channel == channel || e.Channel == scrub.ChannelAll || e.Channel == "") {
+		if st.OwnHash(e) && e.Campaign == "" && inForce && (e.Channel == channel || e.Channel == scrub.ChannelAll || e.Channel == "") {
 			out[e.E164] = true
 		}
 		return nil
 	})
-	return out, err
+	return func(e164 string) bool { return out[st.StoredNumber(e164)] }, err
 }
 
 // replyEvidence is what an opt-out or a review keeps of the reply: where it
