@@ -30,14 +30,27 @@ type xlsxReader struct {
 	headerRow int
 	row       int
 	tmp       string // excelize's temporary files, removed on Close
+
+	// fast reads the rows, while it can, in place of rows and raw; nil
+	// once it has handed over to them (see xlsx_fast.go).
+	fast       *fastSheet
+	fastRows   int  // rows fast returned
+	handedOver bool // rows and raw read on (or did from the start)
 }
 
 func openXLSX(path, sheet string) (Reader, error) {
+	return openXLSXReader(path, sheet, true)
+}
+
+// openXLSXReader opens the sheet, read by the fast reader as far as it
+// can if fast is set, by excelize alone if not (what the fast reader is
+// tested against).
+func openXLSXReader(path, sheet string, fast bool) (*xlsxReader, error) {
 	f, tmp, err := openWorkbook(path)
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (Reader, error) {
+	fail := func(err error) (*xlsxReader, error) {
 		f.Close()
 		os.RemoveAll(tmp)
 		return nil, err
@@ -60,6 +73,10 @@ func openXLSX(path, sheet string) (Reader, error) {
 		return fail(&FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)})
 	}
 	x := &xlsxReader{name: path, sheet: sheet, file: f, rows: rows, raw: raw, tmp: tmp}
+	if fast {
+		x.fast = openFastSheet(path, f, sheet)
+	}
+	x.handedOver = x.fast == nil
 	header, row, err := x.Next()
 	if errors.Is(err, io.EOF) {
 		x.Close()
@@ -289,6 +306,52 @@ func quoteAll(names []string) string {
 // not leads. Empty means nothing stored, not nothing shown: a number format
 // such as ";;;" shows a stored phone number as blank, and that row is a lead.
 func (x *xlsxReader) Next() ([]string, int, error) {
+	if x.fast != nil {
+		fields, row, err := x.fast.next()
+		if !errors.Is(err, errHandOver) {
+			if err == nil {
+				x.fastRows++
+			}
+			x.last = x.fast.raw
+			return fields, row, err
+		}
+		if err := x.handOver(); err != nil {
+			return nil, 0, err
+		}
+	}
+	return x.nextExcelize()
+}
+
+// handOver leaves the rest of the sheet to excelize: its iterators read
+// the rows the fast reader returned, as Next would have, and drop them.
+// They must be the rows the fast reader returned: if not, that is a defect
+// in it, and reading fails.
+func (x *xlsxReader) handOver() error {
+	fast := x.fast
+	fast.Close()
+	x.fast, x.handedOver = nil, true
+	again := rowDigest{}
+	again.h.SetSeed(fast.digest.h.Seed())
+	for fast.returned > 0 {
+		fields, row, err := x.nextExcelize()
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		if err == nil {
+			again.add(row, fields, x.last)
+		}
+		if err != nil || row >= fast.returned {
+			if row != fast.returned || again.h.Sum64() != fast.digest.h.Sum64() {
+				return &FileError{File: x.name, Row: fast.returned, Err: errors.New("excelize reads the rows up to this one differently from dncctl's fast reader: please report this")}
+			}
+			break
+		}
+	}
+	return nil
+}
+
+// nextExcelize is Next with excelize's iterators.
+func (x *xlsxReader) nextExcelize() ([]string, int, error) {
 	for x.rows.Next() {
 		x.raw.Next()
 		x.row++
@@ -322,6 +385,9 @@ func (x *xlsxReader) Next() ([]string, int, error) {
 func (x *xlsxReader) RawFields() []string { return x.last }
 
 func (x *xlsxReader) Close() error {
+	if x.fast != nil {
+		x.fast.Close()
+	}
 	err := x.rows.Close()
 	if rerr := x.raw.Close(); err == nil {
 		err = rerr
