@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -259,6 +261,9 @@ func (s *summary) mix() string {
 	return out
 }
 
+// warmScrubs is how many times the warm CSV scrub is run.
+const warmScrubs = 3
+
 // scrubs measures the CSV and workbook scrubs against the opt-out store.
 func (b *bench) scrubs(ctx context.Context) error {
 	csv, err := b.leads(b.o.rows)
@@ -271,10 +276,25 @@ func (b *bench) scrubs(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	u, s, err := b.scrub(ctx, b.baseStore(), csv)
-	if err != nil {
-		return err
+	// The warm scrub, three times: its wall time moves by a fifth from one
+	// run to the next on this machine, and the row is issue 7's headline.
+	// The median run is the row; the peak RSS row takes the largest.
+	var runs []usage
+	var s *summary
+	for range warmScrubs {
+		u, sum, err := b.scrub(ctx, b.baseStore(), csv)
+		if err != nil {
+			return err
+		}
+		runs, s = append(runs, u), sum
 	}
+	slices.SortFunc(runs, func(x, y usage) int { return cmp.Compare(x.wall, y.wall) })
+	u, peak := runs[len(runs)/2], runs[0].rssKB
+	walls := make([]string, len(runs))
+	for i, r := range runs {
+		walls[i], peak = seconds(r.wall), max(peak, r.rssKB)
+	}
+	b.notes = append(b.notes, fmt.Sprintf("the warm CSV scrub ran %d times: %s (the row is the median; its peak RSS row the largest)", len(runs), strings.Join(walls, ", ")))
 	ratio := 0.0
 	if base := b.rows[orderNyaruka]; base.rate > 0 {
 		ratio = rate(b.o.rows, first.wall) / base.rate
@@ -289,8 +309,8 @@ func (b *bench) scrubs(ctx context.Context) error {
 	what := fmt.Sprintf("scrub CSV, %s opt-outs", short(b.o.optouts))
 	b.rows[orderScrubCSV] = row{what: what, items: b.o.rows, use: ptr(u), rate: r,
 		figure: fmt.Sprintf("%.2fx the nyaruka loop", ratio), target: "≥ 10x the nyaruka loop", verdict: verdict(ratio >= 10)}
-	b.rows[orderScrubRSS] = row{what: "the same scrub's peak RSS", figure: fmt.Sprintf("%d MB", u.rssKB/1024),
-		target: "≤ 200 MB", verdict: verdict(u.rssKB <= 200*1024)}
+	b.rows[orderScrubRSS] = row{what: "the same scrub's peak RSS", figure: fmt.Sprintf("%d MB", peak/1024),
+		target: "≤ 200 MB", verdict: verdict(peak <= 200*1024)}
 	b.notes = append(b.notes, fmt.Sprintf("the %s-row CSV as scrubbed: %s (generated: %d%% opted out, %d%% invalid, %d%% duplicates)",
 		short(b.o.rows), s.mix(), leadgen.OptedOutPercent, leadgen.InvalidPercent, leadgen.DuplicatePercent))
 	if b.o.rows > excelMaxRows {
