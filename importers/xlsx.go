@@ -36,6 +36,7 @@ type xlsxReader struct {
 	fast       *fastSheet
 	fastRows   int  // rows fast returned
 	handedOver bool // rows and raw read on (or did from the start)
+	checked    bool // the sheet's XML was checked whole (see checkSheetXML)
 }
 
 func openXLSX(path, sheet string) (Reader, error) {
@@ -375,6 +376,13 @@ func (x *xlsxReader) nextExcelize() ([]string, int, error) {
 	}
 	if err := x.rows.Error(); err != nil {
 		return nil, 0, &FileError{File: x.name, Err: err}
+	}
+	if !x.checked {
+		// excelize ends a sheet at XML it cannot parse, without an error.
+		x.checked = true
+		if err := checkSheetXML(x.name, x.file, x.sheet); err != nil {
+			return nil, 0, &FileError{File: x.name, Err: err} // its line in the XML says where
+		}
 	}
 	return nil, 0, io.EOF
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -220,5 +221,39 @@ func TestXLSXHiddenValues(t *testing.T) {
 	}
 	if h, ok := in.(interface{ HeaderRow() int }); !ok || h.HeaderRow() != 1 {
 		t.Error("no HeaderRow 1")
+	}
+}
+
+// A sheet whose XML breaks part-way through fails the read, whichever
+// reader meets the break: excelize on its own took the break for the end
+// of the sheet, and the rows after it went unread without a word.
+func TestXLSXDamagedMidSheet(t *testing.T) {
+	var rows strings.Builder
+	rows.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>phone</t></is></c></row>`)
+	for r := 2; r <= 50; r++ {
+		if r == 30 {
+			rows.WriteString(`<row r="30"><c r="A30" t="str"><v>broken</c></row>`)
+			continue
+		}
+		fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>6123450%02d</v></c></row>`, r, r, r)
+	}
+	path := writeParts(t, t.TempDir(), "damaged.xlsx", workbookParts(sheetXML(rows.String()), "", ""))
+	for _, fast := range []bool{true, false} {
+		x, err := openXLSXReader(path, "", fast)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			_, _, err = x.Next()
+			if err != nil {
+				break
+			}
+			n++
+		}
+		x.Close()
+		if !errors.Is(err, errDamagedSheet) || !strings.Contains(err.Error(), "line 2 of xl/worksheets/sheet1.xml") {
+			t.Errorf("fast %v: after %d rows, err = %v; want the damage named", fast, n, err)
+		}
 	}
 }

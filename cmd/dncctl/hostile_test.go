@@ -400,6 +400,9 @@ func hostileCases() []hostileCase {
 		{name: "xlsx with a sheet cut short", input: hostileWriteWith("leads.xlsx", func(t *testing.T) []byte {
 			return hostileWorkbook(t, hostileSheet[:strings.Index(hostileSheet, `<row r="3">`)+12], nil)
 		}), code: 1, stderr: "Error: leads.xlsx: a damaged workbook: its sheet xl/worksheets/sheet1.xml is cut short\n"},
+		{name: "xlsx whose XML breaks mid-sheet", input: hostileWriteWith("leads.xlsx", func(t *testing.T) []byte {
+			return hostileWorkbook(t, strings.Replace(hostileSheet, `<c r="A2" t="inlineStr"><is><t>Ana</t></is></c>`, `<c r="A2" t="str"><v>Ana</c>`, 1), nil)
+		}), code: 1, stderr: "Error: leads.xlsx: the sheet's XML is damaged, so the rows after the damage cannot be read: open the workbook in Excel, save it again, and scrub that copy (line 1 of xl/worksheets/sheet1.xml: element <v> closed by </c>)\n"},
 		{name: "xlsx --sheet that is not there", input: hostileWriteWith("leads.xlsx", func(t *testing.T) []byte { return hostileWorkbook(t, hostileSheet, nil) }),
 			args: scrubArgs("--sheet", "Hoja1"),
 			code: 1, stderr: "Error: leads.xlsx: no sheet \"Hoja1\" (sheets: \"Leads\")\n"},
