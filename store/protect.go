@@ -156,18 +156,6 @@ func (s *Store) OwnHash(e Entry) bool {
 	return e.Hash == scrub.HashHMACSHA256 && e.HashKey == s.protectedBy
 }
 
-// storedNumbers is storedNumber for each of numbers.
-func (s *Store) storedNumbers(numbers []string) []string {
-	if s.hasher == nil {
-		return numbers
-	}
-	out := make([]string, len(numbers))
-	for i, n := range numbers {
-		out[i] = s.storedNumber(n)
-	}
-	return out
-}
-
 // auditedNumber is how the audit log names a number a user gives.
 func (s *Store) auditedNumber(n string) string {
 	if h := s.storedNumber(n); h != n {
