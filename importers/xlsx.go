@@ -34,9 +34,9 @@ type xlsxReader struct {
 	// fast reads the rows, while it can, in place of rows and raw; nil
 	// once it has handed over to them (see xlsx_fast.go).
 	fast       *fastSheet
-	fastRows   int  // rows fast returned
-	handedOver bool // rows and raw read on (or did from the start)
-	checked    bool // the sheet's XML was checked whole (see checkSheetXML)
+	fastRows   int         // rows fast returned
+	handedOver bool        // rows and raw read on (or did from the start)
+	check      *sheetCheck // the check of the sheet's XML, until its verdict is read
 }
 
 func openXLSX(path, sheet string) (Reader, error) {
@@ -73,7 +73,8 @@ func openXLSXReader(path, sheet string, fast bool) (*xlsxReader, error) {
 		rows.Close()
 		return fail(&FileError{File: path, Err: fmt.Errorf("sheet %q: %w", sheet, err)})
 	}
-	x := &xlsxReader{name: path, sheet: sheet, file: f, rows: rows, raw: raw, tmp: tmp}
+	x := &xlsxReader{name: path, sheet: sheet, file: f, rows: rows, raw: raw, tmp: tmp,
+		check: startSheetCheck(path, f, sheet)}
 	if fast {
 		x.fast = openFastSheet(path, f, sheet)
 	}
@@ -309,6 +310,13 @@ func quoteAll(names []string) string {
 func (x *xlsxReader) Next() ([]string, int, error) {
 	if x.fast != nil {
 		fields, row, err := x.fast.next()
+		if errors.Is(err, io.EOF) {
+			// The fast reader stops at the end of the sheet's data; what
+			// follows must not hide rows, nor the shared strings damage.
+			if err := x.sheetChecked(); err != nil {
+				return nil, 0, err
+			}
+		}
 		if !errors.Is(err, errHandOver) {
 			if err == nil {
 				x.fastRows++
@@ -377,14 +385,25 @@ func (x *xlsxReader) nextExcelize() ([]string, int, error) {
 	if err := x.rows.Error(); err != nil {
 		return nil, 0, &FileError{File: x.name, Err: err}
 	}
-	if !x.checked {
-		// excelize ends a sheet at XML it cannot parse, without an error.
-		x.checked = true
-		if err := checkSheetXML(x.name, x.file, x.sheet); err != nil {
-			return nil, 0, &FileError{File: x.name, Err: err} // its line in the XML says where
-		}
+	// excelize ends a sheet at XML it cannot parse, without an error.
+	if err := x.sheetChecked(); err != nil {
+		return nil, 0, err
 	}
 	return nil, 0, io.EOF
+}
+
+// sheetChecked waits for the check of the sheet's XML (see xlsx_check.go)
+// and returns its verdict as a FileError: its line in the XML says where.
+func (x *xlsxReader) sheetChecked() error {
+	if x.check == nil {
+		return nil
+	}
+	err := x.check.wait()
+	x.check = nil
+	if err != nil {
+		return &FileError{File: x.name, Err: err}
+	}
+	return nil
 }
 
 // RawFields are the stored values of the row Next last returned, before
@@ -393,6 +412,10 @@ func (x *xlsxReader) nextExcelize() ([]string, int, error) {
 func (x *xlsxReader) RawFields() []string { return x.last }
 
 func (x *xlsxReader) Close() error {
+	if x.check != nil {
+		x.check.cancel()
+		x.check = nil
+	}
 	if x.fast != nil {
 		x.fast.Close()
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -226,34 +227,54 @@ func TestXLSXHiddenValues(t *testing.T) {
 
 // A sheet whose XML breaks part-way through fails the read, whichever
 // reader meets the break: excelize on its own took the break for the end
-// of the sheet, and the rows after it went unread without a word.
+// of the sheet, and the rows after it went unread without a word. So do
+// rows after the sheet's data, which no reader reads. A sheet in another
+// encoding, well-formed, is read.
 func TestXLSXDamagedMidSheet(t *testing.T) {
-	var rows strings.Builder
-	rows.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>phone</t></is></c></row>`)
-	for r := 2; r <= 50; r++ {
-		if r == 30 {
-			rows.WriteString(`<row r="30"><c r="A30" t="str"><v>broken</c></row>`)
-			continue
-		}
-		fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>6123450%02d</v></c></row>`, r, r, r)
-	}
-	path := writeParts(t, t.TempDir(), "damaged.xlsx", workbookParts(sheetXML(rows.String()), "", ""))
-	for _, fast := range []bool{true, false} {
-		x, err := openXLSXReader(path, "", fast)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := 0
-		for {
-			_, _, err = x.Next()
-			if err != nil {
-				break
+	sheet := func(row30 string, after string) string {
+		var rows strings.Builder
+		rows.WriteString(`<row r="1"><c r="A1" t="inlineStr"><is><t>phone</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>`)
+		for r := 2; r <= 50; r++ {
+			if r == 30 {
+				rows.WriteString(row30)
+				continue
 			}
-			n++
+			fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>6123450%02d</v></c></row>`, r, r, r)
 		}
-		x.Close()
-		if !errors.Is(err, errDamagedSheet) || !strings.Contains(err.Error(), "line 2 of xl/worksheets/sheet1.xml") {
-			t.Errorf("fast %v: after %d rows, err = %v; want the damage named", fast, n, err)
+		return strings.Replace(sheetXML(rows.String()), `</sheetData>`, `</sheetData>`+after, 1)
+	}
+	for name, tt := range map[string]struct {
+		sheet string
+		want  string // in the error; "" for none, all 49 rows read
+	}{
+		"a tag closed by another": {sheet(`<row r="30"><c r="A30" t="str"><v>broken</c></row>`, ""), "line 2 of xl/worksheets/sheet1.xml: element <v> closed by </c>"},
+		"an unknown entity":       {sheet(`<row r="30"><c r="B30" t="inlineStr"><is><t>Jos&bad;</t></is></c></row>`, ""), "invalid character entity &bad;"},
+		"a control character":     {sheet("<row r=\"30\"><c r=\"B30\" t=\"inlineStr\"><is><t>Jos\x0b</t></is></c></row>", ""), "illegal character code U+000B"},
+		"invalid UTF-8":           {sheet("<row r=\"30\"><c r=\"B30\" t=\"inlineStr\"><is><t>Jos\xe9</t></is></c></row>", ""), "invalid UTF-8"},
+		"rows after the data":     {sheet(`<row r="30"><c r="A30"><v>612345030</v></c></row>`, `<sheetData><row r="51"><c r="A51"><v>612345051</v></c></row></sheetData>`), "it has rows after its data ends"},
+		"Latin-1, well-formed": {strings.Replace(sheet("<row r=\"30\"><c r=\"B30\" t=\"inlineStr\"><is><t>Jos\xe9</t></is></c></row>", ""),
+			`encoding="UTF-8"`, `encoding="ISO-8859-1"`, 1), ""},
+	} {
+		path := writeParts(t, t.TempDir(), "damaged.xlsx", workbookParts(tt.sheet, "", ""))
+		for _, fast := range []bool{true, false} {
+			x, err := openXLSXReader(path, "", fast)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			n := 0
+			for {
+				if _, _, err = x.Next(); err != nil {
+					break
+				}
+				n++
+			}
+			x.Close()
+			switch {
+			case tt.want == "" && (!errors.Is(err, io.EOF) || n != 49):
+				t.Errorf("%s, fast %v: %d rows, then %v; want all 49", name, fast, n, err)
+			case tt.want != "" && (!errors.Is(err, errDamagedSheet) || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("%s, fast %v: after %d rows, err = %v; want the damage named (%s)", name, fast, n, err, tt.want)
+			}
 		}
 	}
 }
