@@ -159,19 +159,30 @@ func auditIn(ctx context.Context, db querier, q AuditQuery, fn func(AuditRecord)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r AuditRecord
-		var at string
-		if err := rows.Scan(&r.ID, &at, &r.Command, &r.User, &r.Action, &r.List, &r.E164, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+		r, err := scanAudit(rows)
+		if err != nil {
 			return err
-		}
-		if r.At, err = parseTime(at); err != nil {
-			return fmt.Errorf("audit record %d: %w", r.ID, err)
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// scanAudit reads a record from rows of the audit table's columns, in
+// order: id, at, command, os_user, action, list, e164, detail, prev_hash, hash.
+func scanAudit(rows *sql.Rows) (AuditRecord, error) {
+	var r AuditRecord
+	var at string
+	if err := rows.Scan(&r.ID, &at, &r.Command, &r.User, &r.Action, &r.List, &r.E164, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+		return r, err
+	}
+	var err error
+	if r.At, err = parseTime(at); err != nil {
+		return r, fmt.Errorf("audit record %d: %w", r.ID, err)
+	}
+	return r, nil
 }
 
 // ErrAuditBroken is returned by VerifyAudit when the chain is broken.
@@ -183,20 +194,31 @@ var ErrAuditBroken = errors.New("the audit log has been altered")
 // cut off at the end leave no trace in the chain itself: compare the count
 // with a copy kept elsewhere, such as a backup.)
 func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
-	prev, want, n := "", int64(1), 0
-	err := s.Audit(ctx, AuditQuery{}, func(r AuditRecord) error {
-		switch {
-		case r.ID != want:
-			return fmt.Errorf("%w: record %d is missing (the next is %d)", ErrAuditBroken, want, r.ID)
-		case r.PrevHash != prev:
-			return fmt.Errorf("%w: record %d does not follow record %d", ErrAuditBroken, r.ID, r.ID-1)
-		case hashOf(r) != r.Hash:
-			return fmt.Errorf("%w: record %d was changed after it was written", ErrAuditBroken, r.ID)
-		}
-		prev, want, n = r.Hash, want+1, n+1
-		return nil
-	})
-	return n, err
+	var chain auditChain
+	err := s.Audit(ctx, AuditQuery{}, chain.follow)
+	return chain.n, err
+}
+
+// auditChain follows the audit log's hash chain, record by record in
+// order: n records so far, the last with hash prev.
+type auditChain struct {
+	n    int
+	prev string
+}
+
+// follow takes the next record, or fails with ErrAuditBroken naming how
+// it breaks the chain.
+func (c *auditChain) follow(r AuditRecord) error {
+	switch want := int64(c.n) + 1; {
+	case r.ID != want:
+		return fmt.Errorf("%w: record %d is missing (the next is %d)", ErrAuditBroken, want, r.ID)
+	case r.PrevHash != c.prev:
+		return fmt.Errorf("%w: record %d does not follow record %d", ErrAuditBroken, r.ID, r.ID-1)
+	case hashOf(r) != r.Hash:
+		return fmt.Errorf("%w: record %d was changed after it was written", ErrAuditBroken, r.ID)
+	}
+	c.prev, c.n = r.Hash, c.n+1
+	return nil
 }
 
 // describeEntry is what an audit record says of an entry.

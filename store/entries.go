@@ -434,7 +434,7 @@ func (s *Store) RemoveWhere(ctx context.Context, list scrub.List, numbers []stri
 		for i, n := range numbers {
 			stored, audited := n, n
 			if !scope.Prefix {
-				stored, audited = s.storedNumber(n), s.auditedNumber(n)
+				stored, audited = s.StoredNumber(n), s.auditedNumber(n)
 			}
 			res, err := stmt.ExecContext(ctx, stamp, by, reason, string(list), stored, scope.Prefix,
 				string(scope.Channel), string(scope.Channel), scope.Campaign, scope.Campaign)

@@ -42,13 +42,20 @@ func (e *WrongKeyError) Error() string {
 
 // readProtection reads which key the store is protected with: "" when it
 // is not.
-func (s *Store) readProtection(ctx context.Context) error {
-	err := s.db.QueryRowContext(ctx, `SELECT key_fingerprint FROM protection`).Scan(&s.protectedBy)
-	if errors.Is(err, sql.ErrNoRows) {
-		s.protectedBy = ""
-		return nil
-	}
+func (s *Store) readProtection(ctx context.Context) (err error) {
+	s.protectedBy, err = protectionIn(ctx, s.db)
 	return err
+}
+
+// protectionIn is the fingerprint of the key the store is protected
+// with, read in q; "" when it is not protected.
+func protectionIn(ctx context.Context, q querier) (string, error) {
+	var fingerprint string
+	err := q.QueryRowContext(ctx, `SELECT key_fingerprint FROM protection`).Scan(&fingerprint)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return fingerprint, err
 }
 
 // ErrProtectedMeanwhile is returned when the store was protected after
@@ -61,9 +68,8 @@ var ErrProtectedMeanwhile = errors.New("the store was protected while this comma
 // when the store was opened: a command that waited out db protect would
 // otherwise write numbers in clear, or miss the hashed review queue.
 func (s *Store) sameProtection(ctx context.Context, q querier) error {
-	var now string
-	err := q.QueryRowContext(ctx, `SELECT key_fingerprint FROM protection`).Scan(&now)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	now, err := protectionIn(ctx, q)
+	if err != nil {
 		return fmt.Errorf("store %s: read its protection: %w", s.path, err)
 	}
 	if now != s.protectedBy {
@@ -132,19 +138,15 @@ func (s *Store) protectEntry(e Entry) Entry {
 	return e
 }
 
-// storedNumber is what the e164 column holds for a number a user gives:
-// its hash in a protected store. A hash given as it is (64 hex digits)
-// and a prefix are looked up as they are.
-func (s *Store) storedNumber(n string) string {
+// StoredNumber is what the e164 column holds for a number a user gives:
+// its hash in a protected store given its key. A hash given as it is (64
+// hex digits) and a prefix are looked up as they are.
+func (s *Store) StoredNumber(n string) string {
 	if s.hasher == nil || !strings.HasPrefix(n, "+") {
 		return n
 	}
 	return s.hasher.Hash(n)
 }
-
-// StoredNumber is what the store keeps for the E.164 number n: n, or in
-// a protected store given its key, n's hash.
-func (s *Store) StoredNumber(n string) string { return s.storedNumber(n) }
 
 // OwnHash reports whether e's number is kept as the store keeps its own:
 // in clear, or in a protected store, hashed under its key (not a
@@ -158,17 +160,17 @@ func (s *Store) OwnHash(e Entry) bool {
 
 // auditedNumber is how the audit log names a number a user gives.
 func (s *Store) auditedNumber(n string) string {
-	if h := s.storedNumber(n); h != n {
-		return string(scrub.HashHMACSHA256) + ":" + h
+	if h := s.StoredNumber(n); h != n {
+		return s.auditedReview(h)
 	}
 	return n
 }
 
-// auditedReview is how the audit log names the number of a review as the
-// store holds it: a protected store's reviews hold hashes.
+// auditedReview is how the audit log names a number as the store holds it
+// (a review's): as auditNumber names a hashed entry's, in a protected store.
 func (s *Store) auditedReview(stored string) string {
 	if s.protectedBy != "" && !strings.HasPrefix(stored, "+") {
-		return string(scrub.HashHMACSHA256) + ":" + stored
+		return auditNumber(Entry{E164: stored, Hash: scrub.HashHMACSHA256})
 	}
 	return stored
 }
@@ -340,42 +342,25 @@ func protectEntries(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
 }
 
 func protectReviews(ctx context.Context, tx *sql.Tx, p *Store) (int, error) {
-	type row struct {
-		id                               int64
-		e164, reason, evidence, decision string
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, e164, reason, evidence, coalesce(decision, '') FROM reviews ORDER BY id`)
-	if err != nil {
-		return 0, err
-	}
-	var all []row // a review queue is short: read whole
-	for rows.Next() {
-		var r row
-		if err := rows.Scan(&r.id, &r.e164, &r.reason, &r.evidence, &r.decision); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		all = append(all, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	var all []Review // a review queue is short: read whole
+	if err := reviewsIn(ctx, tx, ReviewQuery{}, func(r Review) error { all = append(all, r); return nil }); err != nil {
 		return 0, err
 	}
 	for _, r := range all {
 		update := func(evidence string) error {
 			_, err := tx.ExecContext(ctx, `UPDATE reviews SET e164 = ?, reason = ?, evidence = ?,
 				decision = CASE WHEN decision IS NULL THEN NULL ELSE ? END WHERE id = ?`,
-				p.storedNumber(r.e164), redactNumbers(r.reason), evidence, redactNumbers(r.decision), r.id)
+				p.StoredNumber(r.E164), redactNumbers(r.Reason), evidence, redactNumbers(r.Decision), r.ID)
 			return err
 		}
-		err := update(redactNumbers(r.evidence))
+		err := update(redactNumbers(r.Evidence))
 		if isConstraint(err) {
 			// Two reviews of a number whose evidence differed only in the
 			// numbers written in it: told apart by their ids.
-			err = update(fmt.Sprintf("%s [review %d]", redactNumbers(r.evidence), r.id))
+			err = update(fmt.Sprintf("%s [review %d]", redactNumbers(r.Evidence), r.ID))
 		}
 		if err != nil {
-			return 0, fmt.Errorf("review %d: %w", r.id, err)
+			return 0, fmt.Errorf("review %d: %w", r.ID, err)
 		}
 	}
 	return len(all), nil
@@ -389,7 +374,8 @@ func protectAudit(ctx context.Context, tx *sql.Tx, p *Store) (int, string, error
 		return 0, "", err
 	}
 	defer stmt.Close()
-	n, old, prev := 0, "", ""
+	var chain auditChain
+	prev := ""
 	for last := int64(math.MinInt64); ; {
 		var chunk []AuditRecord
 		rows, err := tx.QueryContext(ctx, `SELECT id, at, command, os_user, action, list, e164, detail, prev_hash, hash FROM audit
@@ -398,15 +384,10 @@ func protectAudit(ctx context.Context, tx *sql.Tx, p *Store) (int, string, error
 			return 0, "", err
 		}
 		for rows.Next() {
-			var r AuditRecord
-			var at string
-			if err := rows.Scan(&r.ID, &at, &r.Command, &r.User, &r.Action, &r.List, &r.E164, &r.Detail, &r.PrevHash, &r.Hash); err != nil {
+			r, err := scanAudit(rows)
+			if err != nil {
 				rows.Close()
 				return 0, "", err
-			}
-			if r.At, err = parseTime(at); err != nil {
-				rows.Close()
-				return 0, "", fmt.Errorf("record %d: %w", r.ID, err)
 			}
 			chunk = append(chunk, r)
 		}
@@ -415,18 +396,14 @@ func protectAudit(ctx context.Context, tx *sql.Tx, p *Store) (int, string, error
 			return 0, "", err
 		}
 		if len(chunk) == 0 {
-			return n, old, nil
+			return chain.n, chain.prev, nil
 		}
 		for _, r := range chunk {
 			// The chain is checked as it is rewritten: rehashing a broken
 			// one would hide the edit that broke it.
-			switch {
-			case r.ID != int64(n)+1:
-				return 0, "", fmt.Errorf("%w: record %d is missing (the next is %d): not protecting", ErrAuditBroken, n+1, r.ID)
-			case r.PrevHash != old || hashOf(r) != r.Hash:
-				return 0, "", fmt.Errorf("%w: record %d does not match its hash: not protecting", ErrAuditBroken, r.ID)
+			if err := chain.follow(r); err != nil {
+				return 0, "", fmt.Errorf("%w: not protecting", err)
 			}
-			old, n = r.Hash, n+1
 			if r.E164 != "" {
 				// A record about a number may hold it in its free text (a
 				// reason, a reply); the others (runs, imports, restores)

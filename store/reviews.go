@@ -114,12 +114,9 @@ func (s *Store) flagIn(ctx context.Context, tx *sql.Tx, audit *auditor, reviews 
 	stamp := at.UTC().Format(timeFormat)
 	for i, r := range reviews {
 		if s.hasher != nil {
-			r.E164, r.Reason, r.Evidence = s.storedNumber(r.E164), redactNumbers(r.Reason), redactNumbers(r.Evidence)
+			r.E164, r.Reason, r.Evidence = s.StoredNumber(r.E164), redactNumbers(r.Reason), redactNumbers(r.Evidence)
 		}
-		audited := r.E164
-		if s.hasher != nil {
-			audited = string(scrub.HashHMACSHA256) + ":" + r.E164
-		}
+		audited := s.auditedReview(r.E164)
 		suggested := r.Suggested
 		if suggested == "" {
 			suggested = scrub.ListOptOut
