@@ -125,16 +125,22 @@ func (h *Hasher) Hash(e164 string) string {
 
 // Sum returns the hash of an E.164 number as bytes.
 func (h *Hasher) Sum(e164 string) []byte {
+	sum := h.sum(e164)
+	return sum[:]
+}
+
+// sum is Sum as an array: what a lookup keys on, with no allocation for
+// the result.
+func (h *Hasher) sum(e164 string) (out [sha256.Size]byte) {
 	if h.kind == HashHMACSHA256 {
 		m := h.macs.Get().(hash.Hash)
 		m.Reset()
 		m.Write([]byte(e164))
-		sum := m.Sum(nil)
+		m.Sum(out[:0])
 		h.macs.Put(m)
-		return sum
+		return out
 	}
-	sum := sha256.Sum256([]byte(e164))
-	return sum[:]
+	return sha256.Sum256([]byte(e164))
 }
 
 // ParseHash accepts a hash as a partner wrote it: 64 hex digits, in either
@@ -215,26 +221,14 @@ func (h *hashedLists) add(t *slimEntries, e Entry, channel Channel) error {
 	}
 	switch {
 	case e.List == ListBlacklist:
-		keepOldestHashed(set.blacklist, t, sum, e)
+		keepOldestRow(set.blacklist, t, sum, e)
 	case e.List == ListWhitelist:
 		// A protected store keeps its whitelist hashed too.
-		keepOldestHashed(set.whitelist, t, sum, e)
+		keepOldestRow(set.whitelist, t, sum, e)
 	case e.Channel == "" || e.Channel == ChannelAll || e.Channel == channel:
-		keepOldestHashed(set.optout, t, sum, e)
+		keepOldestRow(set.optout, t, sum, e)
 	}
 	return nil
-}
-
-// keepOldestHashed is numberSet.keepOldest for a hashed set.
-func keepOldestHashed(m map[[sha256.Size]byte]int32, t *slimEntries, sum [sha256.Size]byte, e Entry) {
-	if i, ok := m[sum]; ok {
-		if e.AddedAt.Before(t.rows[i].addedAt()) {
-			t.rows[i] = t.slim(e)
-		}
-		return
-	}
-	m[sum] = int32(len(t.rows))
-	t.rows = append(t.rows, t.slim(e))
 }
 
 // set finds or makes the set of e's hasher. An HMAC entry whose key the run
@@ -295,8 +289,7 @@ func (h *hashedLists) find(t *slimEntries, e164 string, m *Match) {
 		if len(s.blacklist) == 0 && len(s.optout) == 0 && len(s.whitelist) == 0 {
 			continue
 		}
-		var sum [sha256.Size]byte
-		copy(sum[:], s.hasher.Sum(e164))
+		sum := s.hasher.sum(e164)
 		if i, ok := s.blacklist[sum]; ok {
 			if e := s.entry(t, i, sum); m.Blacklist == nil || m.Blacklist.Prefix || e.AddedAt.Before(m.Blacklist.AddedAt) {
 				m.Blacklist = &e

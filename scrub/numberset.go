@@ -50,25 +50,30 @@ func (s *numberSet) lookup(e164 string, key uint64, ok bool) (int32, bool) {
 // keepOldest adds e, or keeps the entry already held for its number if that
 // was added first: it is when the company first knew.
 func (s *numberSet) keepOldest(t *slimEntries, e Entry) {
-	key, ok := NumberKey(e.E164)
-	if i, found := s.lookup(e.E164, key, ok); found {
+	if key, ok := NumberKey(e.E164); ok {
+		if s.byKey == nil {
+			s.byKey = map[uint64]int32{}
+		}
+		keepOldestRow(s.byKey, t, key, e)
+		return
+	}
+	if s.byText == nil {
+		s.byText = map[string]int32{}
+	}
+	keepOldestRow(s.byText, t, e.E164, e)
+}
+
+// keepOldestRow adds e to t under key in m, or keeps the row already there
+// for key if it was added first.
+func keepOldestRow[K comparable](m map[K]int32, t *slimEntries, key K, e Entry) {
+	if i, found := m[key]; found {
 		if e.AddedAt.Before(t.rows[i].addedAt()) {
 			t.rows[i] = t.slim(e)
 		}
 		return
 	}
-	i := int32(len(t.rows))
+	m[key] = int32(len(t.rows))
 	t.rows = append(t.rows, t.slim(e))
-	switch {
-	case ok && s.byKey == nil:
-		s.byKey = map[uint64]int32{key: i}
-	case ok:
-		s.byKey[key] = i
-	case s.byText == nil:
-		s.byText = map[string]int32{e.E164: i}
-	default:
-		s.byText[e.E164] = i
-	}
 }
 
 // slimEntries holds the entries of an index's number sets.
