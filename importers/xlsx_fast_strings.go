@@ -94,23 +94,17 @@ func parseSharedStrings(s *xmlScanner) (*sharedStrings, bool) {
 	var pool []byte
 	var ends []uint32
 	var rt richTextReader
-	for open := !s.empty; open; {
-		k := s.next()
-		if k == tokEnd {
-			open = false
-			continue
-		}
-		if k == tokText && isSpaceText(s.text) {
-			continue
-		}
-		if k != tokStart || string(s.local) != "si" {
-			return nil, false
-		}
+	if !eachChild(s, func() bool {
 		var ok bool
-		if pool, ok = rt.read(s, pool); !ok {
-			return nil, false
+		if string(s.local) != "si" {
+			return false
 		}
-		ends = append(ends, uint32(len(pool)))
+		if pool, ok = rt.read(s, pool); ok {
+			ends = append(ends, uint32(len(pool)))
+		}
+		return ok
+	}) {
+		return nil, false
 	}
 	// After the root, excelize reads no more, or (a table it keeps on
 	// disk) every si element to the end: there must be none.
@@ -177,24 +171,13 @@ type richTextReader struct {
 // text of its t element, then of each run's, _xHHHH_ escapes read.
 func (rt *richTextReader) read(s *xmlScanner, dst []byte) ([]byte, bool) {
 	rt.t, rt.runs = rt.t[:0], rt.runs[:0]
-	hasT, ok := false, true
-	for open := !s.empty; open; {
-		k := s.next()
-		if k == tokEnd {
-			open = false
-			continue
-		}
-		if k == tokText && isSpaceText(s.text) {
-			continue
-		}
-		if k != tokStart {
-			return dst, false
-		}
+	hasT := false
+	if !eachChild(s, func() (ok bool) {
 		switch string(s.local) {
 		case "t":
 			// Decoded twice, a t element's text is the last one's.
 			if hasT {
-				return dst, false
+				return false
 			}
 			hasT = true
 			rt.t, ok = readText(s, rt.t)
@@ -204,12 +187,10 @@ func (rt *richTextReader) read(s *xmlScanner, dst []byte) ([]byte, bool) {
 			ok = checkAttrs(s, phoneticRunAttrs) && skipPhoneticRun(s)
 		case "phoneticPr":
 			ok = checkAttrs(s, phoneticPrAttrs) && skipEmpty(s)
-		default:
-			ok = false
 		}
-		if !ok {
-			return dst, false
-		}
+		return ok
+	}) {
+		return dst, false
 	}
 	n := len(dst)
 	dst = append(append(dst, rt.t...), rt.runs...)
@@ -222,37 +203,21 @@ func (rt *richTextReader) read(s *xmlScanner, dst []byte) ([]byte, bool) {
 // readRun reads a rich text run, <r><rPr>…</rPr><t>…</t></r>, appending
 // its text to dst.
 func readRun(s *xmlScanner, dst []byte) ([]byte, bool) {
-	if s.empty {
-		return dst, true
-	}
-	hasT, ok := false, true
-	for {
-		k := s.next()
-		if k == tokEnd {
-			return dst, true
-		}
-		if k == tokText && isSpaceText(s.text) {
-			continue
-		}
-		if k != tokStart {
-			return dst, false
-		}
+	hasT := false
+	ok := eachChild(s, func() (ok bool) {
 		switch string(s.local) {
 		case "t":
 			if hasT {
-				return dst, false
+				return false
 			}
 			hasT = true
 			dst, ok = readText(s, dst)
 		case "rPr":
 			ok = checkRunProperties(s)
-		default:
-			ok = false
 		}
-		if !ok {
-			return dst, false
-		}
-	}
+		return ok
+	})
+	return dst, ok
 }
 
 // readText reads the text of an element whose start tag was just read
@@ -305,53 +270,34 @@ var runProperties = map[string]map[string]attrKind{
 }
 
 func checkRunProperties(s *xmlScanner) bool {
-	if s.empty {
-		return true
-	}
-	for {
-		k := s.next()
-		if k == tokEnd {
-			return true
-		}
-		if k == tokText && isSpaceText(s.text) {
-			continue
-		}
-		if k != tokStart {
-			return false
-		}
+	return eachChild(s, func() bool {
 		attrs, known := runProperties[string(s.local)]
-		if !known || !checkAttrs(s, attrs) || !skipEmpty(s) {
-			return false
-		}
-	}
+		return known && checkAttrs(s, attrs) && skipEmpty(s)
+	})
 }
 
 // skipPhoneticRun reads an rPh element's content: t elements.
 func skipPhoneticRun(s *xmlScanner) bool {
-	if s.empty {
-		return true
-	}
 	var text []byte
-	ok := true
-	for {
-		k := s.next()
-		if k == tokEnd {
-			return true
-		}
-		if k == tokText && isSpaceText(s.text) {
-			continue
-		}
-		if k != tokStart || string(s.local) != "t" {
+	return eachChild(s, func() (ok bool) {
+		if string(s.local) != "t" {
 			return false
 		}
-		if text, ok = readText(s, text[:0]); !ok {
-			return false
-		}
-	}
+		text, ok = readText(s, text[:0])
+		return ok
+	})
 }
 
 // skipEmpty reads an element with no content but space to its end tag.
 func skipEmpty(s *xmlScanner) bool {
+	return eachChild(s, func() bool { return false })
+}
+
+// eachChild reads the content of the element whose start tag was just
+// read, to its end tag: space between children is skipped, and child is
+// called at each child's start tag, to read it to its end. It is false at
+// anything else (text, a comment, CDATA), or when child is.
+func eachChild(s *xmlScanner, child func() bool) bool {
 	if s.empty {
 		return true
 	}
@@ -361,6 +307,10 @@ func skipEmpty(s *xmlScanner) bool {
 			return true
 		case tokText:
 			if !isSpaceText(s.text) {
+				return false
+			}
+		case tokStart:
+			if !child() {
 				return false
 			}
 		default:
