@@ -49,6 +49,7 @@ type fastRegion struct {
 	id              string
 	cc              int
 	ccDigits        string
+	where           string            // "ES (+34)", as invalidDetail names a region
 	types           *digitDFA         // one pattern per desc
 	lengths         [numDescs][]int32 // possible lengths per desc; empty means any
 	localLengths    []int32           // the general desc's local-only lengths
@@ -155,6 +156,7 @@ func compileRegion(m *phonenumbers.PhoneMetadata) *fastRegion {
 		id:              m.GetId(),
 		cc:              int(m.GetCountryCode()),
 		ccDigits:        strconv.Itoa(int(m.GetCountryCode())),
+		where:           m.GetId() + " (+" + strconv.Itoa(int(m.GetCountryCode())) + ")",
 		sameMobileFixed: m.GetSameMobileAndFixedLinePattern(),
 		localLengths:    m.GetGeneralDesc().GetPossibleLengthLocalOnly(),
 		transform:       m.GetNationalPrefixTransformRule(),
@@ -167,7 +169,9 @@ func compileRegion(m *phonenumbers.PhoneMetadata) *fastRegion {
 		patterns[i] = d.GetNationalNumberPattern()
 		r.lengths[i] = d.GetPossibleLength()
 	}
-	if len(r.lengths[descGeneral]) == 0 {
+	// IsPossibleNumberWithReason has its own rule for a region without a
+	// general pattern, which lengthResult does not follow.
+	if len(r.lengths[descGeneral]) == 0 || patterns[descGeneral] == "" {
 		return nil
 	}
 	var err error
@@ -306,41 +310,44 @@ func (t *fastTables) extractCountryCode(digits string) (int, string) {
 }
 
 // regionAndType is GetRegionCodeForNumber and GetNumberType: the region
-// the national number belongs to among its calling code's, and its type
-// there; nil when none, or when a region it would look at cannot be
+// the national number belongs to among its calling code's (nil when none),
+// and its type there. ok is false when a region it would look at cannot be
 // served here.
-func (t *fastTables) regionAndType(cc int, nsn string) (*fastRegion, phonenumbers.PhoneNumberType) {
+func (t *fastTables) regionAndType(cc int, nsn string) (region *fastRegion, typ phonenumbers.PhoneNumberType, ok bool) {
 	regions := t.codes[cc]
 	if len(regions) == 1 {
 		r := regions[0].get()
 		if r == nil {
-			return nil, phonenumbers.UNKNOWN
+			return nil, phonenumbers.UNKNOWN, false
 		}
-		return r, r.numberType(nsn)
+		return r, r.numberType(nsn), true
 	}
 	for _, lr := range regions {
 		r := lr.get()
 		switch {
 		case r == nil:
-			return nil, phonenumbers.UNKNOWN
+			return nil, phonenumbers.UNKNOWN, false
 		case r.leading != nil:
 			if r.leading.matchPrefix(nsn) {
-				return r, r.numberType(nsn)
+				return r, r.numberType(nsn), true
 			}
 		default:
 			if typ := r.numberType(nsn); typ != phonenumbers.UNKNOWN {
-				return r, typ
+				return r, typ, true
 			}
 		}
 	}
-	return nil, phonenumbers.UNKNOWN
+	return nil, phonenumbers.UNKNOWN, true
 }
 
-// fastParse does what parse does for a valid number in the common shapes,
-// and reports false for anything else.
-func (n *Normalizer) fastParse(s string) (Number, bool) {
+// fastParse does what parse does for a number in the common shapes, and
+// reports served false for anything else. A number Parse reads without
+// error but IsValidNumber refuses is served with invalid, the slow path's
+// reason, unless the slow path would try it again: written with a 00
+// prefix or a + after other characters (its "00" fallback).
+func (n *Normalizer) fastParse(s string) (num Number, invalid string, served bool) {
 	if n.slowOnly || len(s) > 250 {
-		return Number{}, false
+		return Number{}, "", false
 	}
 	var buf [32]byte
 	digits := buf[:0]
@@ -349,40 +356,41 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 		switch c := s[i]; {
 		case c >= '0' && c <= '9':
 			if len(digits) == len(buf) {
-				return Number{}, false
+				return Number{}, "", false
 			}
 			digits = append(digits, c)
 		case c == '+':
 			if plus || len(digits) > 0 {
-				return Number{}, false
+				return Number{}, "", false
 			}
 			plus = true
 		case c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '/':
 		default:
-			return Number{}, false
+			return Number{}, "", false
 		}
 	}
 	if len(digits) < 3 {
-		return Number{}, false
+		return Number{}, "", false
 	}
 	t := fastTablesLoaded()
 	d := string(digits)
-	def := n.def.get() // the default region's metadata; nil for none
+	d0, d1 := d[0], d[1] // the digits as written, before any prefix is taken off
+	def := n.def.get()   // the default region's metadata; nil for none
 	if n.region == "" {
 		switch {
 		case plus:
 		case d[0] == '0' && d[1] == '0': // plusForDoubleZero
 			d, plus = d[2:], true
 		default:
-			return Number{}, false
+			return Number{}, "", false
 		}
 	} else if def == nil {
-		return Number{}, false
+		return Number{}, "", false
 	}
 
 	cc, nsn, ok := t.countryCode(d, plus, def)
 	if !ok {
-		return Number{}, false
+		return Number{}, "", false
 	}
 	meta := def
 	if cc != 0 {
@@ -390,11 +398,11 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 		// non-geographic code (no region) is left to the slow path.
 		main := t.codes[cc][0]
 		if main == nil {
-			return Number{}, false
+			return Number{}, "", false
 		}
 		if main != n.def {
 			if meta = main.get(); meta == nil {
-				return Number{}, false
+				return Number{}, "", false
 			}
 		}
 	} else {
@@ -402,7 +410,7 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 		cc = def.cc
 	}
 	if len(nsn) < 2 {
-		return Number{}, false
+		return Number{}, "", false
 	}
 	potential := meta.stripNationalPrefix(nsn)
 	switch meta.lengthResult(potential) {
@@ -411,17 +419,35 @@ func (n *Normalizer) fastParse(s string) (Number, bool) {
 		nsn = potential
 	}
 	if len(nsn) < 2 || len(nsn) > 17 {
-		return Number{}, false
+		return Number{}, "", false
 	}
 
 	// IsValidNumberForRegion also asks that the region's calling code be
 	// cc: every region libphonenumber lists for a code has that code.
-	region, typ := t.regionAndType(cc, nsn)
-	if region == nil || typ == phonenumbers.UNKNOWN {
-		return Number{}, false
+	region, typ, ok := t.regionAndType(cc, nsn)
+	switch {
+	case !ok:
+		return Number{}, "", false
+	case region == nil || typ == phonenumbers.UNKNOWN:
+		if retried := d0 == '0' && d1 == '0' || plus && strings.TrimLeft(s, " ")[0] != '+'; retried {
+			return Number{}, "", false
+		}
+		// What invalidDetail says: IsPossibleNumberWithReason reads the
+		// calling code's main region.
+		main := t.codes[cc][0].get()
+		if main == nil {
+			return Number{}, "", false
+		}
+		switch main.lengthResult(nsn) {
+		case phonenumbers.TOO_SHORT:
+			return Number{}, "too short for " + main.where, true
+		case phonenumbers.TOO_LONG:
+			return Number{}, "too long for " + main.where, true
+		}
+		return Number{}, "not a valid number in " + main.where, true
 	}
 	e164 := "+" + region.ccDigits + nsn
-	return Number{E164: e164, Type: TypeName(typ), Region: region.id, Timezones: n.zones(e164)}, true
+	return Number{E164: e164, Type: TypeName(typ), Region: region.id, Timezones: n.zones(e164)}, "", true
 }
 
 // countryCode is maybeExtractCountryCode on the digits of a number: the

@@ -53,7 +53,7 @@ func TestFastPathDifferential(t *testing.T) {
 		normalizers[region] = [2]*Normalizer{fastN, &slowN}
 	}
 
-	type result struct{ compared, served, valid int }
+	type result struct{ compared, served, valid, servedInvalid int }
 	workers := runtime.GOMAXPROCS(0)
 	results := make([]result, workers)
 	var failures sync.Map
@@ -66,8 +66,11 @@ func TestFastPathDifferential(t *testing.T) {
 				pair := normalizers[region]
 				served, valid := compareFastSlow(pair, raw, &failures)
 				r.compared++
-				if served {
+				switch {
+				case served && valid:
 					r.served++
+				case served:
+					r.servedInvalid++
 				}
 				if valid {
 					r.valid++
@@ -88,6 +91,7 @@ func TestFastPathDifferential(t *testing.T) {
 		sum.compared += r.compared
 		sum.served += r.served
 		sum.valid += r.valid
+		sum.servedInvalid += r.servedInvalid
 	}
 	n := 0
 	failures.Range(func(k, v any) bool {
@@ -99,18 +103,23 @@ func TestFastPathDifferential(t *testing.T) {
 	if n > 20 {
 		t.Errorf("... and %d more differences", n-20)
 	}
-	t.Logf("%d numbers compared (seed %d): %d valid, %d served by the fast path (%.1f%% of the valid ones)",
-		sum.compared, fastPathSeed, sum.valid, sum.served, 100*float64(sum.served)/float64(max(sum.valid, 1)))
+	t.Logf("%d numbers compared (seed %d): %d valid, %d served by the fast path (%.1f%% of the valid ones); %d invalid ones served",
+		sum.compared, fastPathSeed, sum.valid, sum.served, 100*float64(sum.served)/float64(max(sum.valid, 1)), sum.servedInvalid)
 	// Well over half the generated numbers are valid and plainly written;
 	// a fast path that served few of them would make the benchmark a lie.
 	if sum.served < sum.valid/2 {
 		t.Errorf("the fast path served %d of %d valid numbers: it is not being used", sum.served, sum.valid)
 	}
+	// The mutations make many plainly written invalid numbers (a digit
+	// short or long, random digits): the fast path must answer for some.
+	if sum.servedInvalid < (sum.compared-sum.valid)/10 {
+		t.Errorf("the fast path served %d of %d invalid numbers: its invalid branch is not being used", sum.servedInvalid, sum.compared-sum.valid)
+	}
 }
 
 // compareFastSlow normalizes raw with and without the fast path, records
-// a difference in failures, and reports whether the fast path answered and
-// whether the number is valid.
+// a difference in failures, and reports whether the fast path answered
+// (for a valid or an invalid number) and whether the number is valid.
 func compareFastSlow(pair [2]*Normalizer, raw string, failures *sync.Map) (served, valid bool) {
 	fastNum, fastErr := pair[0].Normalize(raw)
 	slowNum, slowErr := pair[1].Normalize(raw)
@@ -121,11 +130,8 @@ func compareFastSlow(pair [2]*Normalizer, raw string, failures *sync.Map) (serve
 	case !reflect.DeepEqual(fastNum, slowNum):
 		failures.Store(key, fmt.Sprintf("fast path %+v, slow path %+v", fastNum, slowNum))
 	}
-	if slowErr != nil {
-		return false, false
-	}
-	_, served = pair[0].fastParse(dropTrunkZero(prepare(raw)))
-	return served, true
+	_, _, served = pair[0].fastParse(dropTrunkZero(prepare(raw)))
+	return served, slowErr == nil
 }
 
 // fuzzCorpus reads the two-string entries of a fuzz target's corpus.
@@ -347,6 +353,10 @@ func FuzzFastPath(f *testing.F) {
 	for _, seed := range []struct{ raw, region string }{
 		{"612 345 678", "ES"}, {"+86 138 0013 8000", ""}, {"0086 13800138000", "US"},
 		{"(212) 555-0100", "US"}, {"020 7946 0018", "GB"}, {"34612345678", "ES"},
+		// Invalid ones the fast path answers, and ones it leaves to the
+		// slow path's second tries ("00" fallback, "(0)" kept).
+		{"612 345", "ES"}, {"+34 6123456789012", ""}, {"(+34) 512 345 678", "ES"},
+		{"0034 512 345 678", "US"}, {"+39 (0)6 1234 5", "IT"}, {"5308968", "US"},
 	} {
 		f.Add(seed.raw, seed.region)
 	}

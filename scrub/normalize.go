@@ -122,8 +122,12 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 	// A plainly written number (digits and punctuation) needs none of the
 	// rewrites below, which only touch letters and other characters: the
 	// fast path answers it first, or leaves it to the slow path.
-	if num, ok := n.fastParse(dropTrunkZero(s)); ok {
+	num, invalid, served := n.fastParse(dropTrunkZero(s))
+	switch {
+	case served && invalid == "":
 		return n.checked(raw, s, num)
+	case served && !strings.Contains(s, "(0)"): // else tried again below
+		return Number{}, &InvalidError{Raw: raw, Detail: invalid}
 	}
 	if scientific.MatchString(s) {
 		return Number{}, ErrPrecisionLost
