@@ -213,8 +213,13 @@ func (n *Normalizer) zones(e164 string) []string {
 	if n.noZones {
 		return nil
 	}
-	zones, _ := phonenumbers.GetTimezonesForPrefix(e164)
-	if len(zones) == 1 && zones[0] == "Etc/Unknown" {
+	var zones []string
+	if z, err := zonesLoaded(); err == nil {
+		zones = z.lookup(strings.TrimPrefix(e164, "+"))
+	} else { // not if the tests pass: the data is embedded
+		zones, _ = phonenumbers.GetTimezonesForPrefix(e164)
+	}
+	if len(zones) == 1 && zones[0] == phonenumbers.UNKNOWN_TIMEZONE {
 		return nil
 	}
 	return zones
