@@ -62,7 +62,7 @@ sample:
 
 # Run each fuzz target for FUZZTIME (plain "make test" replays their corpora).
 FUZZ_TARGETS := scrub:FuzzNormalize scrub:FuzzFastPath scrub:FuzzClassify importers:FuzzCSV importers:FuzzLines importers:FuzzDetectEncoding \
-	exporters:FuzzNeutralize cmd/dncctl:FuzzParseLogTime cmd/dncctl:FuzzParseCallDuration cmd/dncctl:FuzzParsePrefix \
+	exporters:FuzzNeutralize exporters:FuzzCSVWriter cmd/dncctl:FuzzParseLogTime cmd/dncctl:FuzzParseCallDuration cmd/dncctl:FuzzParsePrefix \
 	cmd/dncctl:FuzzMaskNumbers importers:FuzzXLSXSheet importers:FuzzXLSXSharedStrings
 # -fuzzminimizetime: the XLSX targets open a workbook with excelize per
 # input, and the default minimizing would take most of the time.

@@ -42,18 +42,3 @@ func callsSomething(v string) bool {
 func isLetter(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '_'
 }
-
-// neutralized returns fields with every value neutralized, copying the
-// slice only when a value changes.
-func neutralized(fields []string) []string {
-	out := fields
-	for i, f := range fields {
-		if n := neutralize(f); n != f {
-			if &out[0] == &fields[0] {
-				out = append([]string(nil), fields...)
-			}
-			out[i] = n
-		}
-	}
-	return out
-}
