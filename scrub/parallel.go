@@ -145,6 +145,10 @@ func (s *scrubber) checkBatch(ctx context.Context, b *batch) {
 		}
 		if r := &b.rows[i]; !r.malformed {
 			s.d.afterListsRow(&r.checks, reg)
+			// Most rows hold no duplicate: their verdict is made here, off
+			// the goroutine that must write the rows one after the other.
+			v := s.d.rowVerdict(s.in, s.header, s.keep, r.fields, r.row, r.checks)
+			r.guess = &v
 		}
 	}
 }

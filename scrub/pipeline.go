@@ -146,6 +146,7 @@ type leadRow struct {
 	row       int
 	malformed bool // more fields than the header: none of its numbers is checked
 	checks    rowChecks
+	guess     *rowVerdict // the verdict if none of its numbers is a duplicate, or nil
 }
 
 // read reads the next row.
@@ -175,7 +176,7 @@ func (s *scrubber) finish(r *leadRow) error {
 	if r.malformed {
 		v = malformedRow(s.in, s.header, s.keep, r.fields, r.row)
 	} else {
-		v = s.d.finishRow(s.in, s.header, s.keep, r.fields, r.row, r.checks)
+		v = s.d.finishRow(s.in, s.header, s.keep, r.fields, r.row, r.checks, r.guess)
 	}
 	s.fs.count(v)
 	s.sum.count(v)

@@ -132,13 +132,33 @@ func (c rowChecks) removedAt(i, j int) bool {
 
 // finishRow is the half of decideRow that must see the rows in order: a
 // callable number claims itself, and the same number in a later row (or
-// later in this one) is a DUPLICATE.
-func (d *Decider) finishRow(in Input, header []string, keep []int, fields []string, row int, c rowChecks) rowVerdict {
-	v := rowVerdict{unknownRegion: c.unknownRegion}
+// later in this one) is a DUPLICATE. guess, when not nil, is the row's
+// verdict made before (by a worker, with rowVerdict) on the guess that none
+// of its numbers is a duplicate: it is the verdict unless one is.
+func (d *Decider) finishRow(in Input, header []string, keep []int, fields []string, row int, c rowChecks, guess *rowVerdict) rowVerdict {
+	if !d.claimDuplicates(in, row, &c) && guess != nil {
+		return *guess
+	}
+	return d.rowVerdict(in, header, keep, fields, row, c)
+}
+
+// claimDuplicates decides which of the row's callable numbers are
+// duplicates, each claiming itself in turn, and reports whether one was.
+func (d *Decider) claimDuplicates(in Input, row int, c *rowChecks) (dup bool) {
 	where := in.where()
 	for i := range c.found {
-		c.found[i].dec = d.decided(c.found[i].dec, where, row)
+		dec := d.decided(c.found[i].dec, where, row)
+		dup = dup || dec.Reason != c.found[i].dec.Reason
+		c.found[i].dec = dec
 	}
+	return dup
+}
+
+// rowVerdict is what the row's checks make of it: its clean line, its
+// lines in the rejection report and its counts. It depends on nothing but
+// its arguments, so that workers can make it ahead of finishRow.
+func (d *Decider) rowVerdict(in Input, header []string, keep []int, fields []string, row int, c rowChecks) rowVerdict {
+	v := rowVerdict{unknownRegion: c.unknownRegion}
 	report := func(col int, raw string, dec Decision, outcome string) {
 		line := reportLine(in, row, len(keep))
 		line = append(line, ColumnName(header, col), raw, dec.Number.E164, string(dec.Reason), dec.Detail, outcome)
