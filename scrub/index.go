@@ -114,10 +114,8 @@ func NewScopedIndex(scope Scope) *Index {
 // about a second.
 func (x *Index) Reserve(n int) {
 	x.entries.rows = slices.Grow(x.entries.rows, n)
-	if x.optout.byKey == nil {
-		// Opt-outs are most of a store; the other lists grow as they go.
-		x.optout.byKey = make(map[uint64]int32, n)
-	}
+	// Opt-outs are most of a store; the other lists grow as they go.
+	x.optout.byKey.reserve(n)
 }
 
 // Reset removes every entry Add recorded, and keeps the scope, the keys

@@ -28,11 +28,11 @@ func NumberKey(e164 string) (key uint64, ok bool) {
 
 // numberSet maps the numbers of one list to their entries in a slimEntries.
 type numberSet struct {
-	byKey  map[uint64]int32
+	byKey  keyTable
 	byText map[string]int32 // numbers NumberKey refuses
 }
 
-func (s *numberSet) len() int { return len(s.byKey) + len(s.byText) }
+func (s *numberSet) len() int { return s.byKey.len() + len(s.byText) }
 
 // lookup returns where the entry of e164 (whose NumberKey is key, ok) is.
 func (s *numberSet) lookup(e164 string, key uint64, ok bool) (int32, bool) {
@@ -40,8 +40,7 @@ func (s *numberSet) lookup(e164 string, key uint64, ok bool) (int32, bool) {
 		return 0, false // most stores have no blacklist or whitelist
 	}
 	if ok {
-		i, found := s.byKey[key]
-		return i, found
+		return s.byKey.get(key)
 	}
 	i, found := s.byText[e164]
 	return i, found
@@ -51,10 +50,8 @@ func (s *numberSet) lookup(e164 string, key uint64, ok bool) (int32, bool) {
 // was added first: it is when the company first knew.
 func (s *numberSet) keepOldest(t *slimEntries, e Entry) {
 	if key, ok := NumberKey(e.E164); ok {
-		if s.byKey == nil {
-			s.byKey = map[uint64]int32{}
-		}
-		keepOldestRow(s.byKey, t, key, e)
+		row, found := s.byKey.at(key)
+		t.keepOldestAt(row, found, e)
 		return
 	}
 	if s.byText == nil {
@@ -66,13 +63,24 @@ func (s *numberSet) keepOldest(t *slimEntries, e Entry) {
 // keepOldestRow adds e to t under key in m, or keeps the row already there
 // for key if it was added first.
 func keepOldestRow[K comparable](m map[K]int32, t *slimEntries, key K, e Entry) {
-	if i, found := m[key]; found {
-		if e.AddedAt.Before(t.rows[i].addedAt()) {
-			t.rows[i] = t.slim(e)
+	i, found := m[key]
+	t.keepOldestAt(&i, found, e)
+	if !found {
+		m[key] = i
+	}
+}
+
+// keepOldestAt adds e to t as the row of a key whose row is *row (found:
+// the key has one already), or keeps the row already there if it was
+// added first: it is when the company first knew.
+func (t *slimEntries) keepOldestAt(row *int32, found bool, e Entry) {
+	if found {
+		if e.AddedAt.Before(t.rows[*row].addedAt()) {
+			t.rows[*row] = t.slim(e)
 		}
 		return
 	}
-	m[key] = int32(len(t.rows))
+	*row = int32(len(t.rows))
 	t.rows = append(t.rows, t.slim(e))
 }
 
