@@ -313,7 +313,7 @@ func invalidDetail(num *phonenumbers.PhoneNumber) string {
 	return "not a valid number in " + where
 }
 
-var typeNames = map[phonenumbers.PhoneNumberType]string{
+var typeNames = [...]string{
 	phonenumbers.FIXED_LINE:           "fixed_line",
 	phonenumbers.MOBILE:               "mobile",
 	phonenumbers.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
@@ -329,8 +329,8 @@ var typeNames = map[phonenumbers.PhoneNumberType]string{
 
 // TypeName is the name dncctl writes for a libphonenumber number type.
 func TypeName(t phonenumbers.PhoneNumberType) string {
-	if name, ok := typeNames[t]; ok {
-		return name
+	if t >= 0 && int(t) < len(typeNames) && typeNames[t] != "" {
+		return typeNames[t]
 	}
 	return "unknown"
 }

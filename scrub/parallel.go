@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"runtime"
-	"slices"
 	"sync"
 )
 
@@ -104,14 +103,21 @@ func (s *scrubber) parallel(ctx context.Context, workers, batchRows int) error {
 // or the Source's, to be returned once the rows before it are written.
 func (s *scrubber) readBatch(n int) ([]leadRow, error) {
 	rows := make([]leadRow, 0, n)
+	// A Source may reuse its slice for the next row (encoding/csv's
+	// ReuseRecord), and this row is kept until its batch is written: its
+	// fields are copied, into one array for the batch's rows.
+	var fields []string
 	for len(rows) < n {
 		r, err := s.read()
 		if err != nil {
 			return rows, err
 		}
-		// A Source may reuse its slice for the next row (encoding/csv's
-		// ReuseRecord), and this row is kept until its batch is written.
-		r.fields = slices.Clone(r.fields)
+		if len(fields)+len(r.fields) > cap(fields) {
+			fields = make([]string, 0, max(len(r.fields)*(n-len(rows)), len(r.fields)))
+		}
+		start := len(fields)
+		fields = append(fields, r.fields...)
+		r.fields = fields[start:len(fields):len(fields)]
 		rows = append(rows, r)
 	}
 	return rows, nil
