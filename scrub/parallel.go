@@ -133,12 +133,13 @@ func (s *scrubber) checkBatch(ctx context.Context, b *batch) {
 	}()
 	_, batching := s.d.Registries.(RegistryBatcher)
 	var numbers []string
+	arena := newRowArena(len(b.rows), len(s.in.PhoneColumns))
 	for i := range b.rows {
 		if ctx.Err() != nil {
 			return
 		}
 		if r := &b.rows[i]; !r.malformed {
-			r.checks = s.d.checkRowLists(s.in, r.fields)
+			r.checks = s.d.checkRowLists(s.in, r.fields, arena)
 			if batching {
 				numbers = r.checks.registryNumbers(numbers)
 			}
@@ -153,8 +154,7 @@ func (s *scrubber) checkBatch(ctx context.Context, b *batch) {
 			s.d.afterListsRow(&r.checks, reg)
 			// Most rows hold no duplicate: their verdict is made here, off
 			// the goroutine that must write the rows one after the other.
-			v := s.d.rowVerdict(s.in, s.header, s.keep, r.fields, r.row, r.checks)
-			r.guess = &v
+			r.guess, r.guessed = s.d.rowVerdict(s.in, s.header, s.keep, r.fields, r.row, r.checks), true
 		}
 	}
 }

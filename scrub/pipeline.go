@@ -146,7 +146,8 @@ type leadRow struct {
 	row       int
 	malformed bool // more fields than the header: none of its numbers is checked
 	checks    rowChecks
-	guess     *rowVerdict // the verdict if none of its numbers is a duplicate, or nil
+	guess     rowVerdict // the verdict if none of its numbers is a duplicate, when guessed
+	guessed   bool
 }
 
 // read reads the next row.
@@ -176,7 +177,11 @@ func (s *scrubber) finish(r *leadRow) error {
 	if r.malformed {
 		v = malformedRow(s.in, s.header, s.keep, r.fields, r.row)
 	} else {
-		v = s.d.finishRow(s.in, s.header, s.keep, r.fields, r.row, r.checks, r.guess)
+		var guess *rowVerdict
+		if r.guessed {
+			guess = &r.guess
+		}
+		v = s.d.finishRow(s.in, s.header, s.keep, r.fields, r.row, r.checks, guess)
 	}
 	s.fs.count(v)
 	s.sum.count(v)

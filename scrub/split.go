@@ -24,14 +24,23 @@ type cellPart struct {
 
 // splitCell returns the values in a phone cell: several when it clearly holds
 // several numbers, else the whole (trimmed) cell; none when it is empty.
-func splitCell(cell string) []cellPart {
+func splitCell(cell string) []cellPart { return appendCellParts(nil, cell) }
+
+// appendCellParts appends the parts splitCell finds in cell to parts.
+func appendCellParts(parts []cellPart, cell string) []cellPart {
 	cell = strings.TrimFunc(cell, isSpace)
 	if cell == "" {
-		return nil
+		return parts
 	}
 	if strings.IndexFunc(cell, isNumberSeparator) < 0 {
-		return []cellPart{{raw: cell}} // most cells: one number, nothing to split
+		return append(parts, cellPart{raw: cell}) // most cells: one number, nothing to split
 	}
+	return append(parts, splitAt(cell)...)
+}
+
+// splitAt splits a cell holding a separator, unless its parts are not all
+// numbers.
+func splitAt(cell string) []cellPart {
 	var parts []cellPart
 	start := 0
 	for i, r := range cell {
