@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dncctl/dncctl/exporters"
@@ -154,26 +155,54 @@ type inputHash struct {
 	stdin  *hashingReader // for -
 }
 
-// startProof hashes the inputs. lists is the lists' state read with the
+// hashInputs starts hashing the input files, on a goroutine of its own
+// (while the run loads its lists), and returns what waits for the digests,
+// in the order of planned, as often as asked. Standard input gets none here.
+func hashInputs(planned []scrubOutput) (wait func() []*inputHash) {
+	done := make(chan []*inputHash, 1)
+	go func() {
+		var ins []*inputHash
+		for _, out := range planned {
+			in := &inputHash{path: out.input}
+			if out.input != "-" {
+				in.sha256, in.size, in.err = hashFile(out.input)
+				in.abs, _ = filepath.Abs(out.input)
+			}
+			ins = append(ins, in)
+		}
+		done <- ins
+	}()
+	return sync.OnceValue(func() []*inputHash { return <-done })
+}
+
+// startProof starts the run's proof with the inputs' digests (hashed
+// before the run reads them). lists is the lists' state read with the
 // index the run checks against (store.LoadIndexAndStates).
-func startProof(opts *scrubOptions, st *store.Store, planned []scrubOutput, lists []store.ListState, started time.Time) *proof {
-	p := &proof{st: st, started: started, planned: planned, lists: lists}
+func startProof(opts *scrubOptions, st *store.Store, planned []scrubOutput, hashed []*inputHash, lists []store.ListState, started time.Time) *proof {
+	p := &proof{st: st, started: started, planned: planned, lists: lists, inputs: hashed}
 	runOpts := *opts
-	for _, out := range planned {
-		in := &inputHash{path: out.input}
-		if out.input == "-" {
+	for _, in := range hashed {
+		if in.path == "-" {
 			ios := *opts.IO
 			in.stdin = &hashingReader{r: ios.In, h: sha256.New()}
 			ios.In = in.stdin
 			runOpts.IO = &ios
-		} else {
-			in.sha256, in.size, in.err = hashFile(out.input)
-			in.abs, _ = filepath.Abs(out.input)
 		}
-		p.inputs = append(p.inputs, in)
 	}
 	p.opts = &runOpts
 	return p
+}
+
+// finishOutputs flushes the outputs to disk and returns their digests.
+func (p *proof) finishOutputs(run *scrubRun) ([]exporters.Digest, error) {
+	// A directory in an output's way would fail the commit after the
+	// run is recorded; found now, nothing is recorded.
+	for _, o := range p.finalNames() {
+		if st, err := os.Stat(o); err == nil && st.IsDir() {
+			return nil, fmt.Errorf("write %s: a directory of that name is in the way", o)
+		}
+	}
+	return exporters.FinishAll(run.outputs...)
 }
 
 // checkCertificatePath refuses a --certificate that would overwrite an
@@ -257,17 +286,13 @@ func (p *proof) finishInputs() error {
 // outputs then fail to appear, the run is marked failed, while the other
 // order could leave outputs that no record vouches for.
 func (p *proof) commit(ctx context.Context, run *scrubRun, regs []store.Registry, stale []string) error {
-	if err := p.finishInputs(); err != nil {
-		return err
+	// The inputs are hashed again while the outputs are flushed to disk.
+	inputs := make(chan error, 1)
+	go func() { inputs <- p.finishInputs() }()
+	digests, err := p.finishOutputs(run)
+	if ierr := <-inputs; ierr != nil {
+		return ierr
 	}
-	// A directory in an output's way would fail the commit after the
-	// run is recorded; found now, nothing is recorded.
-	for _, o := range p.finalNames() {
-		if st, err := os.Stat(o); err == nil && st.IsDir() {
-			return fmt.Errorf("write %s: a directory of that name is in the way", o)
-		}
-	}
-	digests, err := exporters.FinishAll(run.outputs...)
 	if err != nil {
 		return err
 	}

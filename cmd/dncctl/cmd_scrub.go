@@ -247,6 +247,8 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	if err != nil {
 		return err
 	}
+	hashed := hashInputs(outputs)
+	defer hashed() // no goroutine outlives the run
 	st, err := opts.OpenStore(ctx, opts.AllowEmpty)
 	if err != nil {
 		return err
@@ -267,7 +269,7 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	}
 
 	started := opts.Now()
-	proof := startProof(opts, st, outputs, lists, started)
+	proof := startProof(opts, st, outputs, hashed(), lists, started)
 	run := &scrubRun{opts: proof.opts, decider: scrub.NewDecider(norm, idx), summary: scrub.NewSummary()}
 	run.decider.StrictRegion = opts.Strict
 	run.decider.Source, run.decider.WhitelistOnly = opts.Source, opts.OnlyWhite
