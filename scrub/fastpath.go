@@ -13,10 +13,12 @@ import (
 // - . ( ) / and one leading +) the way phonenumbers.Parse, IsValidNumber,
 // GetNumberType and GetRegionCodeForNumber do, step for step, but matches
 // libphonenumber's number patterns with digit automata compiled from them
-// instead of regular expressions. It answers only for valid numbers;
-// everything else (other characters, extensions, invalid or unusual
-// numbers, regions whose patterns it cannot compile) goes to the slow path,
-// which gives the reason. TestFastPathDifferential holds the two equal.
+// instead of regular expressions. It answers for valid numbers, and for
+// invalid ones that Parse reads without error, with the reason the slow
+// path gives; everything else (other characters, extensions, numbers Parse
+// refuses, invalid numbers the slow path tries again, regions whose
+// patterns it cannot compile) goes to the slow path.
+// TestFastPathDifferential holds the two equal.
 
 // Bits of a region's number patterns in fastRegion.types, in the order
 // getNumberTypeHelper tries them.

@@ -54,9 +54,10 @@ func (t *keyTable) at(key uint64) (row *int32, found bool) {
 	return &t.slots[i].row, false
 }
 
-// reserve makes room for n keys without growing, at most half full.
+// reserve makes room for n keys without growing: the smallest power of
+// two that holds them at most 3/4 full, no larger than a Go map would be.
 func (t *keyTable) reserve(n int) {
-	if size := 1 << bits.Len(uint(2*n)); size > len(t.slots) {
+	if size := 1 << bits.Len(uint(n*4/3)); size > len(t.slots) {
 		t.resize(size)
 	}
 }

@@ -55,3 +55,23 @@ func TestKeyTable(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyTableReserve holds reserve to its promise: n keys go in without
+// growing the table, and it is no more than twice the smallest size that
+// holds them at most 3/4 full.
+func TestKeyTableReserve(t *testing.T) {
+	for _, n := range []int{1, 2, 3, 767, 768, 769, 1000, 1 << 16, 1<<16 + 1, 1_000_000} {
+		var tab keyTable
+		tab.reserve(n)
+		size := len(tab.slots)
+		if size*3 < n*4 || size > 2*(n*4/3+1) {
+			t.Errorf("reserve(%d): %d slots", n, size)
+		}
+		for k := range uint64(n) {
+			tab.at(1 + k*7919)
+		}
+		if len(tab.slots) != size {
+			t.Errorf("reserve(%d): grew from %d to %d slots", n, size, len(tab.slots))
+		}
+	}
+}

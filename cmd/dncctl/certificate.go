@@ -157,22 +157,25 @@ type inputHash struct {
 
 // hashInputs starts hashing the input files, on a goroutine of its own
 // (while the run loads its lists), and returns what waits for the digests,
-// in the order of planned, as often as asked. Standard input gets none here.
-func hashInputs(planned []scrubOutput) (wait func() []*inputHash) {
+// in the order of planned, as often as asked, and what stops the hashing
+// (a run that fails first should not wait for a large file to be read).
+// Standard input gets none here.
+func hashInputs(ctx context.Context, planned []scrubOutput) (wait func() []*inputHash, stop func()) {
+	ctx, stop = context.WithCancel(ctx)
 	done := make(chan []*inputHash, 1)
 	go func() {
 		var ins []*inputHash
 		for _, out := range planned {
 			in := &inputHash{path: out.input}
 			if out.input != "-" {
-				in.sha256, in.size, in.err = hashFile(out.input)
+				in.sha256, in.size, in.err = hashFileContext(ctx, out.input)
 				in.abs, _ = filepath.Abs(out.input)
 			}
 			ins = append(ins, in)
 		}
 		done <- ins
 	}()
-	return sync.OnceValue(func() []*inputHash { return <-done })
+	return sync.OnceValue(func() []*inputHash { return <-done }), stop
 }
 
 // startProof starts the run's proof with the inputs' digests (hashed
@@ -233,17 +236,35 @@ func checkCertificatePath(opts *scrubOptions, planned []scrubOutput) error {
 // a link to /dev/zero would be read forever, and opening a named pipe
 // waits for a writer; the importer says why such an input is refused.
 func hashFile(path string) (string, int64, error) {
+	return hashFileContext(context.Background(), path)
+}
+
+// hashFileContext is hashFile, stopped when ctx is done.
+func hashFileContext(ctx context.Context, path string) (string, int64, error) {
 	f, err := importers.OpenRegular(path)
 	if err != nil {
 		return "", 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	n, err := io.Copy(h, contextReader{ctx, f})
 	if err != nil {
 		return "", 0, fmt.Errorf("hash %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
+}
+
+// contextReader reads r until ctx is done.
+type contextReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c contextReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // hashingReader hashes what is read through it.

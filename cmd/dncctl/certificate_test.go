@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -68,5 +71,29 @@ func TestPolicyHash(t *testing.T) {
 	}
 	if a.ConfigFile != "a.yaml" || !strings.Contains(string(a.Rules), `"acme"`) {
 		t.Errorf("policy = %+v", a)
+	}
+}
+
+// A run that fails while its inputs are being hashed stops the hashing
+// instead of waiting for a large file to be read.
+func TestHashInputsStops(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "leads.csv")
+	if err := os.WriteFile(path, bytes.Repeat([]byte("id,phone\n1,612345678\n"), 1<<16), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	planned := []scrubOutput{{input: path}, {input: "-"}}
+	wait, stop := hashInputs(context.Background(), planned)
+	got := wait()
+	stop()
+	want, size, err := hashFile(path)
+	if err != nil || got[0].err != nil || got[0].sha256 != want || got[0].size != size || got[1].sha256 != "" {
+		t.Fatalf("hashed %+v, %+v; hashFile says %s %d %v", got[0], got[1], want, size, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	wait, stop = hashInputs(ctx, planned)
+	defer stop()
+	if got := wait(); !errors.Is(got[0].err, context.Canceled) {
+		t.Fatalf("hashing under a cancelled context: %+v", got[0])
 	}
 }

@@ -247,8 +247,9 @@ func runScrub(ctx context.Context, opts *scrubOptions) error {
 	if err != nil {
 		return err
 	}
-	hashed := hashInputs(outputs)
+	hashed, stopHashing := hashInputs(ctx, outputs)
 	defer hashed() // no goroutine outlives the run
+	defer stopHashing()
 	st, err := opts.OpenStore(ctx, opts.AllowEmpty)
 	if err != nil {
 		return err
