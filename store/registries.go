@@ -250,6 +250,9 @@ type RegistryLookup struct {
 	preloaded bool
 	allHeld   bool
 	blocks    map[uint64][]blockHit
+	// minBlock and maxBlock bound the keys of blocks: a number of another
+	// country than a registry's is outside them, and needs no map lookup.
+	minBlock, maxBlock uint64
 
 	// After Preload, when the registry file could be used: the file, and
 	// when each registry was imported. blocks is then nil. filePath is
@@ -343,6 +346,7 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 	}
 	defer rows.Close()
 	l.blocks = map[uint64][]blockHit{}
+	l.minBlock, l.maxBlock = math.MaxUint64, 0
 	full, heldBytes := false, 0
 	for rows.Next() {
 		var blk int64
@@ -357,6 +361,7 @@ func (l *RegistryLookup) Preload(ctx context.Context) error {
 				l.fileErr, w = fmt.Errorf("write the registry file %s: %w", l.filePath, err), nil
 			}
 		}
+		l.minBlock, l.maxBlock = min(l.minBlock, uint64(blk)), max(l.maxBlock, uint64(blk))
 		if full = full || int64(heldBytes+len(numbers)) > maxHeldBlockBytes; !full {
 			h.numbers = slices.Clone(numbers)
 			l.blocks[uint64(blk)] = append(l.blocks[uint64(blk)], h)
@@ -527,6 +532,9 @@ func (b batchLookup) Find(e164 string) (name, imported string, err error) {
 func (l *RegistryLookup) block(n int64) ([]blockHit, error) {
 	blk, _ := blockOf(n)
 	if l.preloaded {
+		if blk < l.minBlock || blk > l.maxBlock {
+			return nil, nil
+		}
 		hits, exists := l.blocks[blk]
 		if !exists || hits != nil {
 			return hits, nil

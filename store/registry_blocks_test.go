@@ -193,13 +193,20 @@ func TestRegistryLookupPreload(t *testing.T) {
 	if _, err := s.ImportRegistry(ctx, "a-first", "US", true, b, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	plain, pre := lookup(t, s, false), heldLookup(t, s)
+	plain, held, pre := lookup(t, s, false), heldLookup(t, s), heldLookup(t, s)
 	for blk := range pre.blocks { // as if none had fitted: they are read as needed
 		pre.blocks[blk] = nil
 	}
 	pre.allHeld = false
+	check := func(number, want string) {
+		t.Helper()
+		for name, l := range map[string]*RegistryLookup{"plain": plain, "held": held, "preloaded": pre} {
+			if got, _, err := l.Find(number); err != nil || got != want {
+				t.Errorf("%s: Find(%s) = %q, %v; want %q", name, number, got, err, want)
+			}
+		}
+	}
 	for i := 0; i < 10100; i += 7 {
-		number := fmt.Sprintf("+1212555%04d", i)
 		want := ""
 		switch {
 		case i < 5000 && i%2 == 0:
@@ -207,11 +214,14 @@ func TestRegistryLookupPreload(t *testing.T) {
 		case i < 5000:
 			want = "b-second"
 		}
-		for name, l := range map[string]*RegistryLookup{"plain": plain, "preloaded": pre} {
-			if got, _, err := l.Find(number); err != nil || got != want {
-				t.Errorf("%s: Find(%s) = %q, %v; want %q", name, number, got, err, want)
-			}
-		}
+		check(fmt.Sprintf("+1212555%04d", i), want)
+	}
+	// The first and last numbers, and numbers in no block: below the
+	// first, above the last, of another country.
+	check("+12125550000", "a-first")
+	check("+12125554999", "b-second")
+	for _, n := range []string{"+12125549999", "+12000000000", "+19999999999", "+34612345678", "+447911123456", "+8613800138000"} {
+		check(n, "")
 	}
 }
 

@@ -142,6 +142,9 @@ func (r *registryFile) close() { r.f.Close() }
 // find returns the index of the first registry (by name) whose block blk
 // holds low, or -1.
 func (r *registryFile) find(blk uint64, low uint16) (int, error) {
+	if len(r.blocks) == 0 || blk < r.blocks[0] || blk > r.blocks[len(r.blocks)-1] {
+		return -1, nil // most numbers of a lead file are of other countries
+	}
 	i := sort.Search(len(r.blocks), func(i int) bool { return r.blocks[i] >= blk })
 	if i == len(r.blocks) || r.blocks[i] != blk {
 		return -1, nil
