@@ -23,6 +23,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"github.com/dncctl/dncctl/internal/ctxio"
 	"github.com/dncctl/dncctl/internal/tempfile"
 	"github.com/dncctl/dncctl/scrub"
 )
@@ -532,7 +533,7 @@ func copyBeside(ctx context.Context, from, to string) (string, string, error) {
 		return "", "", err
 	}
 	h := sha256.New()
-	_, err = io.Copy(io.MultiWriter(dst, h), ctxReader{ctx, src})
+	_, err = io.Copy(io.MultiWriter(dst, h), ctxio.Reader{Ctx: ctx, R: src})
 	if err == nil {
 		err = dst.Sync()
 	}
@@ -544,19 +545,6 @@ func copyBeside(ctx context.Context, from, to string) (string, string, error) {
 		return "", "", err
 	}
 	return dst.Name(), hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// ctxReader stops a long copy when the context is cancelled (Ctrl-C).
-type ctxReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c ctxReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // takenStore is a store Restore has taken over: no other connection has it

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dncctl/dncctl/exporters"
 	"github.com/dncctl/dncctl/importers"
+	"github.com/dncctl/dncctl/internal/ctxio"
 	"github.com/dncctl/dncctl/scrub"
 	"github.com/dncctl/dncctl/store"
 )
@@ -247,24 +248,11 @@ func hashFileContext(ctx context.Context, path string) (string, int64, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	n, err := io.Copy(h, contextReader{ctx, f})
+	n, err := io.Copy(h, ctxio.Reader{Ctx: ctx, R: f})
 	if err != nil {
 		return "", 0, fmt.Errorf("hash %s: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n, nil
-}
-
-// contextReader reads r until ctx is done.
-type contextReader struct {
-	ctx context.Context
-	r   io.Reader
-}
-
-func (c contextReader) Read(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.r.Read(p)
 }
 
 // hashingReader hashes what is read through it.
