@@ -316,7 +316,7 @@ func (s *Store) Reject(ctx context.Context, ids []int64, reason string, at time.
 			reason = redactNumbers(reason)
 		}
 		r.Status, r.Decision = ReviewRejected, reason
-		return audit.record(ctx, "review-reject", "review", s.auditedReview(r.E164), fmt.Sprintf("review %d: %s", r.ID, redactNumbers(reason)))
+		return audit.record(ctx, "review-reject", "review", s.auditedReview(r.E164), fmt.Sprintf("review %d: %s", r.ID, reason))
 	})
 }
 

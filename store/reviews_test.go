@@ -173,3 +173,27 @@ func TestAddExtends(t *testing.T) {
 		t.Errorf("audit actions %v", actions)
 	}
 }
+
+// A store kept in clear keeps a rejection's reason as written in its audit
+// record too: only a protected store hides the numbers in it.
+func TestRejectAuditKeepsReasonInClear(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	if _, err := s.Flag(ctx, []Review{{E164: "+34612345678", Origin: "reply", Reason: "r", Evidence: "e"}}, t1, "x"); err != nil {
+		t.Fatal(err)
+	}
+	const reason = "wrong person, it is 699 001 122"
+	if _, err := s.Reject(ctx, []int64{1}, reason, t2, "x"); err != nil {
+		t.Fatal(err)
+	}
+	var details []string
+	err := s.Audit(ctx, AuditQuery{}, func(r AuditRecord) error {
+		if r.Action == "review-reject" {
+			details = append(details, r.Detail)
+		}
+		return nil
+	})
+	if err != nil || len(details) != 1 || details[0] != "review 1: "+reason {
+		t.Fatalf("review-reject audit details %q, %v", details, err)
+	}
+}
