@@ -109,10 +109,13 @@ func Check(n *Normalizer, idx *Index, raw string) Decision {
 	case m.OptOut != nil:
 		d.Reason, d.Detail = ReasonOptedOut, m.OptOut.Describe()
 	}
-	if p, ok := idx.Pending(num.E164); ok && d.Clean() {
-		if idx.allowPending {
+	// Only a callable number asks the review queue: in a protected store
+	// that is an HMAC more.
+	if d.Clean() {
+		switch p, ok := idx.Pending(num.E164); {
+		case ok && idx.allowPending:
 			d.PendingAllowed = true
-		} else {
+		case ok:
 			d.Reason, d.Detail = ReasonPendingReview, p.Describe()
 		}
 	}

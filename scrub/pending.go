@@ -24,13 +24,13 @@ func (p Pending) Describe() string {
 	return fmt.Sprintf("review %d (%s) since %s: %s", p.ID, p.Channel, p.FlaggedAt.UTC().Format(time.RFC3339), p.Reason)
 }
 
-// AddPending records a pending review. One for another channel than the
-// index's does not apply, as with opt-outs.
 // HashPending says the review queue the index is given holds numbers as
 // h's hashes (a protected store's): Pending then looks a number up by its
-// hash. It must come before AddPending.
+// hash.
 func (x *Index) HashPending(h *Hasher) { x.pendingHasher = h }
 
+// AddPending records a pending review. One for another channel than the
+// index's does not apply, as with opt-outs.
 func (x *Index) AddPending(p Pending) {
 	if p.Channel != "" && p.Channel != ChannelAll && p.Channel != x.scope.Channel {
 		return
