@@ -33,10 +33,9 @@ type xlsxReader struct {
 
 	// fast reads the rows, while it can, in place of rows and raw; nil
 	// once it has handed over to them (see xlsx_fast.go).
-	fast       *fastSheet
-	fastRows   int         // rows fast returned
-	handedOver bool        // rows and raw read on (or did from the start)
-	check      *sheetCheck // the check of the sheet's XML, until its verdict is read
+	fast     *fastSheet
+	fastRows int         // rows fast returned, for the tests: fast is nil once it handed over
+	check    *sheetCheck // the check of the sheet's XML, until its verdict is read
 }
 
 func openXLSX(path, sheet string) (Reader, error) {
@@ -78,7 +77,6 @@ func openXLSXReader(path, sheet string, fast bool) (*xlsxReader, error) {
 	if fast {
 		x.fast = openFastSheet(path, f, sheet)
 	}
-	x.handedOver = x.fast == nil
 	header, row, err := x.Next()
 	if errors.Is(err, io.EOF) {
 		x.Close()
@@ -338,7 +336,7 @@ func (x *xlsxReader) Next() ([]string, int, error) {
 func (x *xlsxReader) handOver() error {
 	fast := x.fast
 	fast.Close()
-	x.fast, x.handedOver = nil, true
+	x.fast = nil
 	again := rowDigest{}
 	again.h.SetSeed(fast.digest.h.Seed())
 	for fast.returned > 0 {

@@ -396,12 +396,13 @@ func cellStyle(a xmlAttr) (int, bool) {
 }
 
 // digits reads b as a decimal number of 1 to most digits.
-func digits(b []byte, most int) (int, bool) {
+func digits[T string | []byte](b T, most int) (int, bool) {
 	if len(b) == 0 || len(b) > most {
 		return 0, false
 	}
 	n := 0
-	for _, c := range b {
+	for i := 0; i < len(b); i++ {
+		c := b[i]
 		if c < '0' || c > '9' {
 			return 0, false
 		}

@@ -30,17 +30,8 @@ type sharedStrings struct {
 // else as 0, and an index out of range as an empty cell: only plain digits
 // in range are read here.
 func (t *sharedStrings) at(v string) (string, bool) {
-	if len(v) == 0 || len(v) > 9 {
-		return "", false
-	}
-	i := 0
-	for _, c := range []byte(v) {
-		if c < '0' || c > '9' {
-			return "", false
-		}
-		i = i*10 + int(c-'0')
-	}
-	if i >= len(t.ends) {
+	i, ok := digits(v, 9)
+	if !ok || i >= len(t.ends) {
 		return "", false
 	}
 	start := uint32(0)
