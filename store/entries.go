@@ -109,7 +109,7 @@ func (s *Store) addIn(ctx context.Context, tx *sql.Tx, audit *auditor, entries E
 	}
 	added := make([]bool, entries.N)
 	stamp := at.UTC().Format(timeFormat)
-	if entries.N > 10000 {
+	if entries.N > bulkImport {
 		if err := bulkCache(ctx, tx); err != nil {
 			return nil, err
 		}
@@ -162,7 +162,7 @@ func insertOrder(entries Entries) []int32 {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	if entries.N <= sortedImport {
+	if entries.N <= bulkImport {
 		return order
 	}
 	numbers := make([]string, entries.N)
@@ -173,9 +173,10 @@ func insertOrder(entries Entries) []int32 {
 	return order
 }
 
-// sortedImport is the size above which an import is inserted by number;
-// below it entries go in as given, and so do their audit records.
-const sortedImport = 10000
+// bulkImport is the size above which an import is a bulk one: it gets a
+// larger page cache, and is inserted by number; below it entries go in as
+// given, and so do their audit records.
+const bulkImport = 10000
 
 // addBatch is how many entries one INSERT adds: 14 parameters each, well
 // under SQLite's limit on parameters.
