@@ -182,7 +182,8 @@ func (d *Decider) claimDuplicates(in Input, row int, c *rowChecks) (dup bool) {
 
 // rowVerdict is what the row's checks make of it: its clean line, its
 // lines in the rejection report and its counts. It depends on nothing but
-// its arguments, so that workers can make it ahead of finishRow.
+// its arguments and the Decider's settings (not on the duplicate set), so
+// that workers can make it ahead of finishRow.
 func (d *Decider) rowVerdict(in Input, header []string, keep []int, fields []string, row int, c rowChecks) rowVerdict {
 	v := rowVerdict{unknownRegion: c.unknownRegion}
 	report := func(col int, raw string, dec Decision, outcome string) {
