@@ -344,9 +344,8 @@ func (t *fastTables) regionAndType(cc int, nsn string) (region *fastRegion, typ 
 
 // fastParse does what parse does for a number in the common shapes, and
 // reports served false for anything else. A number Parse reads without
-// error but IsValidNumber refuses is served with invalid, the slow path's
-// reason, unless the slow path would try it again: written with a 00
-// prefix or a + after other characters (its "00" fallback).
+// error but IsValidNumber refuses is served with invalid, the reason parse
+// gives it as written; Normalize decides whether parse would try it again.
 func (n *Normalizer) fastParse(s string) (num Number, invalid string, served bool) {
 	if n.slowOnly || len(s) > 250 {
 		return Number{}, "", false
@@ -376,8 +375,7 @@ func (n *Normalizer) fastParse(s string) (num Number, invalid string, served boo
 	}
 	t := fastTablesLoaded()
 	d := string(digits)
-	d0, d1 := d[0], d[1] // the digits as written, before any prefix is taken off
-	def := n.def.get()   // the default region's metadata; nil for none
+	def := n.def.get() // the default region's metadata; nil for none
 	if n.region == "" {
 		switch {
 		case plus:
@@ -431,9 +429,6 @@ func (n *Normalizer) fastParse(s string) (num Number, invalid string, served boo
 	case !ok:
 		return Number{}, "", false
 	case region == nil || typ == phonenumbers.UNKNOWN:
-		if retried := d0 == '0' && d1 == '0' || plus && strings.TrimLeft(s, " ")[0] != '+'; retried {
-			return Number{}, "", false
-		}
 		// What invalidDetail says: IsPossibleNumberWithReason reads the
 		// calling code's main region.
 		main := t.codes[cc][0].get()

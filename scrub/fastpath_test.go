@@ -130,7 +130,7 @@ func compareFastSlow(pair [2]*Normalizer, raw string, failures *sync.Map) (serve
 	case !reflect.DeepEqual(fastNum, slowNum):
 		failures.Store(key, fmt.Sprintf("fast path %+v, slow path %+v", fastNum, slowNum))
 	}
-	_, _, served = pair[0].fastParse(dropTrunkZero(prepare(raw)))
+	_, served, _ = pair[0].fastAnswer(raw, prepare(raw))
 	return served, slowErr == nil
 }
 

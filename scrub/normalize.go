@@ -119,15 +119,8 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 	if s == "" {
 		return Number{}, ErrNoPhone
 	}
-	// A plainly written number (digits and punctuation) needs none of the
-	// rewrites below, which only touch letters and other characters: the
-	// fast path answers it first, or leaves it to the slow path.
-	num, invalid, served := n.fastParse(dropTrunkZero(s))
-	switch {
-	case served && invalid == "":
-		return n.checked(raw, s, num)
-	case served && !strings.Contains(s, "(0)"): // else tried again below
-		return Number{}, &InvalidError{Raw: raw, Detail: invalid}
+	if num, ok, err := n.fastAnswer(raw, s); ok {
+		return num, err
 	}
 	if scientific.MatchString(s) {
 		return Number{}, ErrPrecisionLost
@@ -144,6 +137,25 @@ func (n *Normalizer) Normalize(raw string) (Number, error) {
 		return Number{}, err
 	}
 	return n.checked(raw, s, num)
+}
+
+// fastAnswer is Normalize's answer from the fast path, when it has one
+// for s (prepared from raw). A plainly written number (digits and
+// punctuation) needs none of the slow path's rewrites, which only touch
+// letters and other characters; an invalid one that the slow path would
+// read again ("(0)" kept, "00" as "+") is left to it.
+func (n *Normalizer) fastAnswer(raw, s string) (Number, bool, error) {
+	num, invalid, served := n.fastParse(dropTrunkZero(s))
+	switch {
+	case !served:
+		return Number{}, false, nil
+	case invalid == "":
+		num, err := n.checked(raw, s, num)
+		return num, true, err
+	case strings.Contains(s, "(0)") || triesDoubleZero(s):
+		return Number{}, false, nil
+	}
+	return Number{}, true, &InvalidError{Raw: raw, Detail: invalid}
 }
 
 // prepare is raw without the spaces around it and a "tel:" scheme.
@@ -184,7 +196,7 @@ func (n *Normalizer) parse(raw, s string) (Number, error) {
 		s = plusForDoubleZero(s)
 	}
 	num, err := phonenumbers.Parse(s, region)
-	if (err != nil || !phonenumbers.IsValidNumber(num)) && international && !strings.HasPrefix(strings.TrimFunc(s, isSpace), "+") {
+	if (err != nil || !phonenumbers.IsValidNumber(num)) && triesDoubleZero(s) {
 		// "00" is the international prefix almost everywhere, but not in the default
 		// region (the US dials 011): a vendor list for China written 0086… still means +86.
 		if alt, altErr := phonenumbers.Parse(plusForDoubleZero(s), "ZZ"); altErr == nil && phonenumbers.IsValidNumber(alt) {
@@ -223,6 +235,13 @@ func (n *Normalizer) zones(e164 string) []string {
 		return nil
 	}
 	return zones
+}
+
+// triesDoubleZero reports whether parse reads s a second time, with "+"
+// for its "00", when s as written is not a valid number: s starts with an
+// international prefix other than "+".
+func triesDoubleZero(s string) bool {
+	return hasInternationalPrefix(s) && !strings.HasPrefix(strings.TrimFunc(s, isSpace), "+")
 }
 
 func isSpace(r rune) bool { return unicode.IsSpace(r) || r == '\u00a0' || r == '\ufeff' }
